@@ -1,0 +1,97 @@
+"""Model parameters: packaged defaults with their sources, and validated overrides.
+
+Every default lives in ``data/parameters.toml`` with a unit and a source; behavioural ones also
+carry a ``range`` (their prior). Code reads values through :class:`Parameters`, never literals.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+
+class ParameterError(ValueError):
+    """An override names an unknown parameter or has the wrong shape."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    value: float | list[float]
+    unit: str
+    source: str
+    range: tuple[float, float] | None = None
+
+
+def load_parameter_table() -> dict[str, Parameter]:
+    """The packaged parameter definitions, keyed by name."""
+    text = resources.files("inclusion_sim.data").joinpath("parameters.toml").read_text("utf-8")
+    table = tomllib.loads(text)
+    return {
+        name: Parameter(
+            name=name,
+            value=entry["value"],
+            unit=entry["unit"],
+            source=entry["source"],
+            range=tuple(entry["range"]) if "range" in entry else None,
+        )
+        for name, entry in table.items()
+    }
+
+
+def suggest(name: str, known) -> str:
+    """A ' (did you mean X?)' hint for a misspelt key, or ''."""
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+class Parameters(Mapping[str, Any]):
+    """Parameter values: the packaged defaults with optional overrides applied.
+
+    Overrides are checked against the definitions: an unknown name, a list where a number is
+    expected (or the reverse), or a list of another length is a :class:`ParameterError`.
+    """
+
+    def __init__(self, overrides: Mapping[str, Any] | None = None):
+        self.definitions = load_parameter_table()
+        self._values = {name: p.value for name, p in self.definitions.items()}
+        for name, value in (overrides or {}).items():
+            self._values[name] = self._checked(name, value)
+
+    def _checked(self, name: str, value: Any) -> Any:
+        if name not in self.definitions:
+            raise ParameterError(
+                f"unknown parameter '{name}'{suggest(name, self.definitions)}"
+            )
+        default = self.definitions[name].value
+        if isinstance(default, list):
+            if not isinstance(value, list) or len(value) != len(default):
+                raise ParameterError(
+                    f"parameter '{name}' expects a list of {len(default)} numbers, got {value!r}"
+                )
+            if not all(_is_number(v) for v in value):
+                raise ParameterError(f"parameter '{name}' expects numbers, got {value!r}")
+            return [float(v) for v in value]
+        if not _is_number(value):
+            raise ParameterError(f"parameter '{name}' expects a number, got {value!r}")
+        return type(default)(value)
+
+    def __getitem__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise KeyError(f"unknown parameter '{name}'{suggest(name, self._values)}") from None
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)

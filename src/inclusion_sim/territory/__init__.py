@@ -1,0 +1,1 @@
+"""The territory: figures of the source document and the population built from them."""

@@ -1,0 +1,271 @@
+"""Synthetic households and persons fitted to each zone's marginals.
+
+Households are drawn from a tenure x size x poverty table fitted by IPF (poverty counted in
+persons), persons from a poverty x age-group x diploma x activity table fitted by IPF within each
+zone; both tables are integerised (TRS) and the draw is deterministic from the generator given.
+`scale` samples a share of the real households; every agent then weighs 1/scale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from ..parameters import Parameters
+from .ipf import Margin, integerise, ipf
+from .marginals import ZoneMarginals
+
+SOCIAL, PRIVATE_TENANT, OWNER = 0, 1, 2
+TENURES = ("social tenant", "private tenant", "owner-occupier")
+EMPLOYED, UNEMPLOYED, INACTIVE, RETIRED, CHILD = 0, 1, 2, 3, 4
+ACTIVITIES = ("employed", "unemployed", "inactive", "retired", "child")
+ELECTRIC, GAS, COLLECTIVE = 0, 1, 2
+DPE_CLASSES = "ABCDEFG"
+SIZES = np.arange(1, 7)
+
+
+@dataclass
+class Population:
+    """Column arrays of households and persons; person `household` indexes the household rows."""
+
+    households: dict[str, np.ndarray]
+    persons: dict[str, np.ndarray]
+    weight: float
+
+    @property
+    def n_households(self) -> int:
+        return len(self.households["zone"])
+
+    @property
+    def n_persons(self) -> int:
+        return len(self.persons["household"])
+
+
+def synthesize(
+    marginals: list[ZoneMarginals],
+    scale: float,
+    rng: np.random.Generator,
+    params: Parameters | None = None,
+) -> Population:
+    """Households and persons of the given zones (the zone code is the position in the list)."""
+    if not 0 < scale <= 1:
+        raise ValueError(f"scale must be in (0, 1], got {scale}")
+    params = params or Parameters()
+    households = _households(marginals, scale, rng, params)
+    persons = _persons(households, marginals, rng, params)
+    _incomes(households, persons, marginals, rng, params)
+    _dwellings(households, rng, params)
+    return Population(households=households, persons=persons, weight=1.0 / scale)
+
+
+def _households(marginals, scale, rng, params) -> dict[str, np.ndarray]:
+    size_shares = np.asarray(params["household_size_shares"])
+    size_shares = size_shares / size_shares.sum()
+    mean_size = float(SIZES @ size_shares)
+    seed = np.ones((3, len(SIZES), 2))
+    seed[SOCIAL, :, 1] *= params["odds_poor_social_tenant"]
+    seed[:, :, 1] *= params["odds_poor_per_person"] ** (SIZES - 1)[None, :]
+    owner = params["owner_share_of_non_social"]
+    columns = {"zone": [], "tenure": [], "size": [], "initially_poor": []}
+    for code, m in enumerate(marginals):
+        n_households = m.population / mean_size
+        tenure = n_households * np.array(
+            [m.social_share, (1 - m.social_share) * (1 - owner), (1 - m.social_share) * owner]
+        )
+        fitted = ipf(
+            seed,
+            [
+                Margin(0, tenure),
+                Margin(1, n_households * size_shares),
+                Margin(2, m.population * np.array([1 - m.poverty_rate, m.poverty_rate]),
+                       weight=SIZES[None, :, None]),
+            ],
+        )
+        counts = integerise(fitted * scale, rng)
+        t, s, p = np.indices(counts.shape)
+        reps = counts.ravel()
+        columns["zone"].append(np.full(reps.sum(), code, dtype=np.int8))
+        columns["tenure"].append(np.repeat(t.ravel(), reps).astype(np.int8))
+        columns["size"].append(np.repeat(SIZES[s.ravel()], reps).astype(np.int8))
+        columns["initially_poor"].append(np.repeat(p.ravel() == 1, reps))
+    households = {k: np.concatenate(v) for k, v in columns.items()}
+    order = rng.permutation(len(households["zone"]))  # no ordering by cell in agent ids
+    households = {k: v[order] for k, v in households.items()}
+    households["qpv"] = _qpv(households, len(marginals), rng, params)
+    return households
+
+
+def _qpv(households, n_zones, rng, params) -> np.ndarray:
+    """Flag the QPV share of each zone, social tenants being `qpv_social_weight` times likelier."""
+    shares = params["qpv_population_share"]
+    qpv = np.zeros(len(households["zone"]), dtype=bool)
+    weight = np.where(households["tenure"] == SOCIAL, params["qpv_social_weight"], 1.0)
+    for code in range(n_zones):
+        members = np.flatnonzero(households["zone"] == code)
+        k = int(round(shares[code] * len(members)))
+        if k:
+            w = weight[members]
+            qpv[rng.choice(members, size=k, replace=False, p=w / w.sum())] = True
+    return qpv
+
+
+def _persons(households, marginals, rng, params) -> dict[str, np.ndarray]:
+    size = households["size"].astype(np.int64)
+    n = int(size.sum())
+    household = np.repeat(np.arange(len(size), dtype=np.int32), size)
+    start = np.repeat(np.cumsum(size) - size, size)
+    position = np.arange(n) - start
+    single_parent = rng.random(len(size)) < params["single_parent_share"]
+    n_adults = np.where(size == 1, 1, np.where(size == 2, 2, np.where(single_parent, 1, 2)))
+    adult = position < n_adults[household]
+    with_children = (size > n_adults)[household]
+
+    bands = np.array([[18, 24], [25, 39], [40, 54], [55, 64], [65, 84]])
+    band_shares = np.asarray(params["adult_age_band_shares"], dtype=float)
+    parent_shares = np.where((bands[:, 0] >= 25) & (bands[:, 1] <= 54), band_shares, 0.0)
+    band = np.where(
+        with_children,
+        rng.choice(5, size=n, p=parent_shares / parent_shares.sum()),
+        rng.choice(5, size=n, p=band_shares / band_shares.sum()),
+    )
+    adult_age = rng.integers(bands[band, 0], bands[band, 1] + 1)
+    age = np.where(adult, adult_age, rng.integers(0, 18, size=n)).astype(np.int16)
+    persons = {
+        "household": household,
+        "age": age,
+        "sex": rng.integers(0, 2, size=n).astype(np.int8),  # 0 man, 1 woman
+        "no_diploma": np.zeros(n, dtype=bool),
+        "activity": np.full(n, CHILD, dtype=np.int8),
+        "unemployment_months": np.zeros(n, dtype=np.int16),
+    }
+    _adult_status(persons, households, marginals, rng, params)
+    return persons
+
+
+def _adult_status(persons, households, marginals, rng, params) -> None:
+    """Diploma and activity of adults by IPF on poverty x age group x diploma x activity."""
+    age = persons["age"]
+    zone = households["zone"][persons["household"]]
+    poor = households["initially_poor"][persons["household"]]
+    senior = age >= 65
+    # seed[group, no_diploma, status]; group = 2 * poor + senior;
+    # status = employed, unemployed, inactive, retired (seniors are retired, nobody else)
+    poor_group, senior_group = np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1])
+    seed = np.ones((4, 2, 4))
+    seed[senior_group == 0, :, RETIRED] = 0.0
+    seed[senior_group == 1, :, :RETIRED] = 0.0
+    seed[poor_group == 1, 1, :] *= params["odds_no_diploma_poor"]
+    seed[poor_group == 1, :, UNEMPLOYED] *= params["odds_unemployed_poor"]
+    seed[:, 1, UNEMPLOYED] *= params["odds_unemployed_no_diploma"]
+    seed[poor_group == 1, :, INACTIVE] *= params["odds_inactive_poor"]
+    activity_rate = params["activity_rate"]
+    for code, m in enumerate(marginals):
+        adults = np.flatnonzero((zone == code) & (age >= 18))
+        if len(adults) == 0:
+            continue
+        group = poor[adults].astype(int) * 2 + senior[adults]
+        group_totals = np.bincount(group, minlength=4)
+        n_senior = group_totals[senior_group == 1].sum()
+        n_working = len(adults) - n_senior
+        active = activity_rate * n_working
+        unemployed = m.unemployment_rate * active
+        fitted = ipf(
+            seed,
+            [
+                Margin(0, group_totals),
+                Margin(1, len(adults) * np.array([1 - m.no_diploma_share, m.no_diploma_share])),
+                Margin(2, np.array([active - unemployed, unemployed,
+                                    n_working - active, n_senior])),
+            ],
+        )
+        for g in range(4):
+            members = rng.permutation(adults[group == g])
+            counts = integerise(fitted[g], rng, total=len(members))
+            d, status = np.indices(counts.shape)
+            reps = counts.ravel()
+            persons["no_diploma"][members] = np.repeat(d.ravel() == 1, reps)
+            persons["activity"][members] = np.repeat(status.ravel(), reps)
+    unemployed = persons["activity"] == UNEMPLOYED
+    # Durations of a stationary spell: geometric in the monthly job-finding rate.
+    durations = rng.geometric(params["job_finding_rate"], size=int(unemployed.sum())) - 1
+    persons["unemployment_months"][unemployed] = np.minimum(durations, 600)
+
+
+def consumption_units(persons, n_households: int) -> np.ndarray:
+    """OECD-modified scale: 1 for the first person, 0.5 per other person 14+, 0.3 per child."""
+    first = np.r_[True, persons["household"][1:] != persons["household"][:-1]]
+    unit = np.where(first, 1.0, np.where(persons["age"] >= 14, 0.5, 0.3))
+    return np.bincount(persons["household"], weights=unit, minlength=n_households)
+
+
+def _incomes(households, persons, marginals, rng, params) -> None:
+    """Income per CU from each zone's lognormal; the poor draw from below the poverty line.
+
+    Persons in poor households take quantiles in [0, p), the others in [p, 1), so the
+    person-weighted median and poverty rate are the zone's figures. Labour earnings are split off
+    so that employment changes move the household's income.
+    """
+    line = params["poverty_line"]
+    zone = households["zone"]
+    p = np.array([m.poverty_rate for m in marginals])[zone]
+    u = rng.random(len(zone))
+    quantile = np.where(households["initially_poor"], u * p, p + u * (1 - p))
+    median = np.array([m.median_income_cu for m in marginals])[zone]
+    sigma = np.array([m.income_sigma(line) for m in marginals])[zone]
+    income_cu = median * np.exp(sigma * stats.norm.ppf(quantile))
+    income_cu = np.maximum(income_cu, 12 * params["minimum_income"])
+    cu = consumption_units(persons, len(zone))
+    income = income_cu * cu / 12
+
+    activity = persons["activity"]
+    hh = persons["household"]
+    active = (activity == EMPLOYED) | (activity == UNEMPLOYED)
+    n_active = np.bincount(hh, weights=active, minlength=len(zone))
+    wage = np.where(active, params["labour_income_share"] * income[hh] / np.maximum(n_active[hh], 1),
+                    0.0)
+    persons["wage"] = wage
+    households["cu"] = cu
+    earned = labour_income(activity, persons["unemployment_months"], wage, params)
+    households["other_income"] = income - np.bincount(hh, weights=earned, minlength=len(zone))
+
+
+def labour_income(activity, unemployment_months, wage, params) -> np.ndarray:
+    """Each person's monthly earnings or unemployment benefit (the minimum income once expired)."""
+    benefit = params["benefit_replacement_rate"] * wage
+    expired = unemployment_months >= params["benefit_duration"]
+    benefit = np.where(expired, np.minimum(benefit, params["minimum_income"]), benefit)
+    return np.where(activity == EMPLOYED, wage, np.where(activity == UNEMPLOYED, benefit, 0.0))
+
+
+def _dwellings(households, rng, params) -> None:
+    n = len(households["zone"])
+    social = households["tenure"] == SOCIAL
+    surface = params["surface_base"] + params["surface_per_person"] * (households["size"] - 1)
+    dpe_private = np.asarray(params["dpe_shares_private"])
+    dpe_social = np.asarray(params["dpe_shares_social"])
+    dpe = np.where(
+        social,
+        rng.choice(7, size=n, p=dpe_social / dpe_social.sum()),
+        rng.choice(7, size=n, p=dpe_private / dpe_private.sum()),
+    ).astype(np.int8)
+    heating_shares = np.asarray(params["heating_mode_shares"])
+    heating = rng.choice(3, size=n, p=heating_shares / heating_shares.sum()).astype(np.int8)
+    intensity = np.asarray(params["dpe_intensity"])[dpe]
+    rent_rate = np.select(
+        [social, households["tenure"] == PRIVATE_TENANT],
+        [params["rent_social"], params["rent_private"]],
+        0.0,
+    )
+    households["surface"] = surface.astype(float)
+    households["dpe"] = dpe
+    households["heating"] = heating
+    households["annual_kwh"] = surface * intensity * (1 - params["prebound_gap"])
+    households["energy_price"] = np.asarray(params["energy_price"])[heating]
+    households["rent"] = surface * rent_rate
+
+
+def school_level(age):
+    """1-5 primary (CP-CM2), 6-9 lower secondary (6e-3e), 10-12 upper secondary; -1 otherwise."""
+    return np.where((age >= 6) & (age <= 17), age - 5, -1)

@@ -26,10 +26,14 @@ INDICATORS: dict[str, tuple[str, str]] = {
     "unemployment_rate": ("%", "unemployed persons among the active aged 18-64"),
     "households_in_arrears": ("%", "households owing rent or energy bills"),
     "energy_poverty_document": (
-        "%", "households below the poverty line spending over 35% of income on rent and energy "
-             "(document, 3.4.2)"),
+        "%",
+        "households below the poverty line spending over 35% of income on rent and energy "
+        "(document, 3.4.2)",
+    ),
     "energy_poverty_onpe": (
-        "%", "households in income deciles D1-D3 spending over 8% of income on energy (ONPE)"),
+        "%",
+        "households in income deciles D1-D3 spending over 8% of income on energy (ONPE)",
+    ),
     "energy_effort": ("%", "mean share of income spent on energy"),
 }
 
@@ -69,12 +73,17 @@ def territorial(model: InclusionModel) -> dict[str, np.ndarray]:
         "poverty_rate": pct(per_zone(size, poor), per_zone(size)),
         "unemployment_rate": pct(unemployed, active),
         "households_in_arrears": pct(
-            per_zone(ones, hh["arrears_rent"] + hh["arrears_energy"] > 1.0), households),
-        "energy_poverty_document": pct(per_zone(ones, poor & (effort_housing > threshold)),
-                                       households),
+            per_zone(ones, hh["arrears_rent"] + hh["arrears_energy"] > 1.0), households
+        ),
+        "energy_poverty_document": pct(
+            per_zone(ones, poor & (effort_housing > threshold)), households
+        ),
         "energy_poverty_onpe": pct(
-            per_zone(ones, (income_cu < model.params["onpe_income_decile_3"])
-                     & (effort_energy > 0.08)), households),
+            per_zone(
+                ones, (income_cu < model.params["onpe_income_decile_3"]) & (effort_energy > 0.08)
+            ),
+            households,
+        ),
         "energy_effort": pct(per_zone(effort_energy), households),
     }
 
@@ -89,12 +98,16 @@ def tidy(records: pd.DataFrame, zones: list[str]) -> pd.DataFrame:
     frames = []
     for name in records.columns:
         values = np.vstack(records[name].to_numpy())
-        frames.append(pd.DataFrame({
-            "month": np.repeat(months, values.shape[1]),
-            "zone": np.tile(zones, len(months)),
-            "indicator": name,
-            "value": values.ravel(),
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "month": np.repeat(months, values.shape[1]),
+                    "zone": np.tile(zones, len(months)),
+                    "indicator": name,
+                    "value": values.ravel(),
+                }
+            )
+        )
     out = pd.concat(frames, ignore_index=True)
     out["zone"] = pd.Categorical(out["zone"], categories=zones)
     return out.sort_values(["month", "zone", "indicator"], kind="stable").reset_index(drop=True)

@@ -18,14 +18,18 @@ class LabourMarket:
         self.active = np.flatnonzero((activity == EMPLOYED) | (activity == UNEMPLOYED))
         hh = persons["household"][self.active]
         zone = households["zone"][hh].astype(np.int64)
-        group = (zone * 2 + persons["no_diploma"][self.active]) * 2 + households[
-            "initially_poor"
-        ][hh]
+        group = (zone * 2 + persons["no_diploma"][self.active]) * 2 + households["initially_poor"][
+            hh
+        ]
         n_groups = int(group.max()) + 1 if len(group) else 0
         unemployed = activity[self.active] == UNEMPLOYED
         size = np.bincount(group, minlength=n_groups)
-        rate = np.divide(np.bincount(group, weights=unemployed, minlength=n_groups), size,
-                         out=np.zeros(n_groups), where=size > 0)
+        rate = np.divide(
+            np.bincount(group, weights=unemployed, minlength=n_groups),
+            size,
+            out=np.zeros(n_groups),
+            where=size > 0,
+        )
         self.job_finding_rate = job_finding_rate
         self.job_loss_rate = (job_finding_rate * rate / np.maximum(1 - rate, 1e-9))[group]
 

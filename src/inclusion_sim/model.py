@@ -28,7 +28,7 @@ from .ledger import Ledger
 from .parameters import Parameters
 from .territory.figures import figure, load_figures
 from .territory.marginals import zone_marginals
-from .territory.population import labour_income, synthesize
+from .territory.population import household_income, synthesize
 from .territory.zones import ALL_ZONES, ZONES, zone_id
 
 SEPTEMBER = 9  # the school year starts: everyone is one year older
@@ -78,21 +78,25 @@ class InclusionModel(mesa.Model):
         households["arrears_rent"] = np.zeros(self.population.n_households)
         households["arrears_energy"] = np.zeros(self.population.n_households)
         self.person_zone = households["zone"][persons["household"]]
-        self._first_member = np.searchsorted(persons["household"],
-                                             np.arange(self.population.n_households + 1))
+        self._first_member = np.searchsorted(
+            persons["household"], np.arange(self.population.n_households + 1)
+        )
         self.household_agents = [Household(self, i) for i in range(self.population.n_households)]
         self.person_agents = [Person(self, i) for i in range(self.population.n_persons)]
 
         self.labour = LabourMarket(persons, households, self.params["job_finding_rate"])
         self._labour_rng = self.stream("labour")
-        self._month_shares = monthly_shares(self.params["heating_degree_days"],
-                                            self.params["heating_share"])
+        self._month_shares = monthly_shares(
+            self.params["heating_degree_days"], self.params["heating_share"]
+        )
         self.update_incomes()
 
         self.env = simpy.Environment()
         self.ledger = Ledger()
-        self.actions = [action_registry.create(self, name, dict(levers))
-                        for name, levers in (actions or {}).items()]
+        self.actions = [
+            action_registry.create(self, name, dict(levers))
+            for name, levers in (actions or {}).items()
+        ]
         reporters = {name: _reporter(name) for name in self._indicator_names()}
         self.datacollector = mesa.DataCollector(model_reporters=reporters)
         self._collect()
@@ -124,8 +128,9 @@ class InclusionModel(mesa.Model):
         persons, households = self.population.persons, self.population.households
         self.labour.step(persons, self._labour_rng)
         self.update_incomes()
-        bill = monthly_bill(households["annual_kwh"], households["energy_price"],
-                            self._month_shares[month - 1])
+        bill = monthly_bill(
+            households["annual_kwh"], households["energy_price"], self._month_shares[month - 1]
+        )
         households["arrears_rent"], households["arrears_energy"] = settle_month(
             households["income"],
             self.params["living_floor"] * households["cu"],
@@ -144,12 +149,10 @@ class InclusionModel(mesa.Model):
 
     def update_incomes(self) -> None:
         """Household income = non-labour income + members' earnings or benefits."""
-        persons, households = self.population.persons, self.population.households
-        idx = self.labour.active
-        earned = labour_income(persons["activity"][idx], persons["unemployment_months"][idx],
-                               persons["wage"][idx], self.params)
-        households["income"] = households["other_income"] + np.bincount(
-            persons["household"][idx], weights=earned, minlength=self.population.n_households)
+        households = self.population.households
+        households["income"] = household_income(
+            households, self.population.persons, self.params, self.labour.active
+        )
 
     def members_of(self, household: int) -> list[Person]:
         start, stop = self._first_member[household], self._first_member[household + 1]

@@ -64,9 +64,7 @@ class Parameters(Mapping[str, Any]):
 
     def _checked(self, name: str, value: Any) -> Any:
         if name not in self.definitions:
-            raise ParameterError(
-                f"unknown parameter '{name}'{suggest(name, self.definitions)}"
-            )
+            raise ParameterError(f"unknown parameter '{name}'{suggest(name, self.definitions)}")
         default = self.definitions[name].value
         if isinstance(default, list):
             if not isinstance(value, list) or len(value) != len(default):

@@ -87,56 +87,77 @@ def zone_marginals(
         "saint_fons": _zone(
             "saint_fons",
             population=(fig("saint_fons.inhabitants"), "figure saint_fons.inhabitants (1.1.2)"),
-            social_share=(fig("saint_fons.social_housing_share") / 100,
-                          "figure saint_fons.social_housing_share (1.1.2; share of inhabitants, "
-                          "used as a share of households)"),
+            social_share=(
+                fig("saint_fons.social_housing_share") / 100,
+                "figure saint_fons.social_housing_share (1.1.2; share of inhabitants, "
+                "used as a share of households)",
+            ),
             poverty_rate=(fig("saint_fons.poverty_rate") / 100, "figure saint_fons.poverty_rate"),
-            median_income_cu=(fig("saint_fons.median_income_cu"),
-                              "figure saint_fons.median_income_cu"),
-            unemployment_rate=(fig("saint_fons.unemployment_rate") / 100,
-                               "figure saint_fons.unemployment_rate"),
-            no_diploma_share=(fig("saint_fons.no_diploma_share") / 100,
-                              "figure saint_fons.no_diploma_share"),
+            median_income_cu=(
+                fig("saint_fons.median_income_cu"),
+                "figure saint_fons.median_income_cu",
+            ),
+            unemployment_rate=(
+                fig("saint_fons.unemployment_rate") / 100,
+                "figure saint_fons.unemployment_rate",
+            ),
+            no_diploma_share=(
+                fig("saint_fons.no_diploma_share") / 100,
+                "figure saint_fons.no_diploma_share",
+            ),
         ),
         "venissieux": _zone(
             "venissieux",
-            population=(fig("venissieux.population_2017"),
-                        "figure venissieux.population_2017 (INSEE, outside the document)"),
-            social_share=(fig("venissieux.social_housing_share") / 100,
-                          "figure venissieux.social_housing_share (1.1.2)"),
+            population=(
+                fig("venissieux.population_2017"),
+                "figure venissieux.population_2017 (INSEE, outside the document)",
+            ),
+            social_share=(
+                fig("venissieux.social_housing_share") / 100,
+                "figure venissieux.social_housing_share (1.1.2)",
+            ),
             poverty_rate=(fig("venissieux.poverty_rate") / 100, "figure venissieux.poverty_rate"),
-            median_income_cu=(metro["median_income_cu"]
-                              * (1 + fig("venissieux.median_income_vs_metro") / 100),
-                              "figure venissieux.median_income_vs_metro applied to the "
-                              "Metropolis median derived from Saint-Fons (1.1.2)"),
-            unemployment_rate=(fig("venissieux.unemployment_rate") / 100,
-                               "figure venissieux.unemployment_rate"),
-            no_diploma_share=(fig("saint_fons.no_diploma_share") / 100,
-                              "ASSUMPTION: not in the document; Saint-Fons' value (1.1.1 ranks "
-                              "Vénissieux 'significantly poorly on all three criteria')"),
+            median_income_cu=(
+                metro["median_income_cu"] * (1 + fig("venissieux.median_income_vs_metro") / 100),
+                "figure venissieux.median_income_vs_metro applied to the "
+                "Metropolis median derived from Saint-Fons (1.1.2)",
+            ),
+            unemployment_rate=(
+                fig("venissieux.unemployment_rate") / 100,
+                "figure venissieux.unemployment_rate",
+            ),
+            no_diploma_share=(
+                fig("saint_fons.no_diploma_share") / 100,
+                "ASSUMPTION: not in the document; Saint-Fons' value (1.1.1 ranks "
+                "Vénissieux 'significantly poorly on all three criteria')",
+            ),
         ),
         "bron": _zone(
             "bron",
-            population=(fig("bron.population_2018"),
-                        "figure bron.population_2018 (INSEE, outside the document)"),
+            population=(
+                fig("bron.population_2018"),
+                "figure bron.population_2018 (INSEE, outside the document)",
+            ),
             **{
-                k: (metro[k], "PLACEHOLDER: not in the document; Metropolis value, supply "
-                              "an INSEE extract")
+                k: (
+                    metro[k],
+                    "PLACEHOLDER: not in the document; Metropolis value, supply an INSEE extract",
+                )
                 for k in FIELDS[1:]
             },
         ),
     }
-    zones = {
-        z: _apply(m, (overrides or {}).get(z, {})) for z, m in zones.items()
-    }
+    zones = {z: _apply(m, (overrides or {}).get(z, {})) for z, m in zones.items()}
     zones["rest"] = _apply(
         _rest_of_metropolis(zones, metro, params["poverty_line"]),
         (overrides or {}).get("rest", {}),
     )
     unknown = set(overrides or {}) - set(ALL_ZONES)
     if unknown:
-        raise ValueError(f"marginal overrides name unknown zones {sorted(unknown)}: "
-                         f"expected some of {list(ALL_ZONES)}")
+        raise ValueError(
+            f"marginal overrides name unknown zones {sorted(unknown)}: "
+            f"expected some of {list(ALL_ZONES)}"
+        )
     return {z: zones[z] for z in ALL_ZONES}
 
 
@@ -164,8 +185,11 @@ def _rest_of_metropolis(
     """What the rest of the Metropolis must be for the four zones to add up to its figures."""
     pop = metro["population"] - sum(m.population for m in pilots.values())
     rates = {
-        k: (metro[k] * metro["population"] - sum(getattr(m, k) * m.population
-                                                   for m in pilots.values())) / pop
+        k: (
+            metro[k] * metro["population"]
+            - sum(getattr(m, k) * m.population for m in pilots.values())
+        )
+        / pop
         for k in ("social_share", "poverty_rate", "unemployment_rate", "no_diploma_share")
     }
     note = "derived: Metropolis figure minus the three communes, population-weighted"
@@ -176,8 +200,10 @@ def _rest_of_metropolis(
         median_income_cu=median,
         **rates,
         sources={k: note for k in FIELDS}
-        | {"median_income_cu": "derived: the median that gives the Metropolis median over the "
-                               "mixture of the four zones' lognormal incomes"},
+        | {
+            "median_income_cu": "derived: the median that gives the Metropolis median over the "
+            "mixture of the four zones' lognormal incomes"
+        },
     )
 
 
@@ -189,8 +215,9 @@ def _rest_median(pilots, metro, rest_poverty, rest_pop, line) -> float:
     def excess(rest_median: float) -> float:
         sigma = lognormal_sigma(rest_median, rest_poverty, line)
         mix = parts + [(rest_pop, rest_median, sigma)]
-        below = sum(w * stats.norm.cdf(np.log(metro["median_income_cu"] / m) / s)
-                    for w, m, s in mix)
+        below = sum(
+            w * stats.norm.cdf(np.log(metro["median_income_cu"] / m) / s) for w, m, s in mix
+        )
         return below / total - 0.5
 
     return float(optimize.brentq(excess, line * 1.01, metro["median_income_cu"] * 3))

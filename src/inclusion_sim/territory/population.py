@@ -79,8 +79,11 @@ def _households(marginals, scale, rng, params) -> dict[str, np.ndarray]:
             [
                 Margin(0, tenure),
                 Margin(1, n_households * size_shares),
-                Margin(2, m.population * np.array([1 - m.poverty_rate, m.poverty_rate]),
-                       weight=SIZES[None, :, None]),
+                Margin(
+                    2,
+                    m.population * np.array([1 - m.poverty_rate, m.poverty_rate]),
+                    weight=SIZES[None, :, None],
+                ),
             ],
         )
         counts = integerise(fitted * scale, rng)
@@ -176,8 +179,9 @@ def _adult_status(persons, households, marginals, rng, params) -> None:
             [
                 Margin(0, group_totals),
                 Margin(1, len(adults) * np.array([1 - m.no_diploma_share, m.no_diploma_share])),
-                Margin(2, np.array([active - unemployed, unemployed,
-                                    n_working - active, n_senior])),
+                Margin(
+                    2, np.array([active - unemployed, unemployed, n_working - active, n_senior])
+                ),
             ],
         )
         for g in range(4):
@@ -223,12 +227,26 @@ def _incomes(households, persons, marginals, rng, params) -> None:
     hh = persons["household"]
     active = (activity == EMPLOYED) | (activity == UNEMPLOYED)
     n_active = np.bincount(hh, weights=active, minlength=len(zone))
-    wage = np.where(active, params["labour_income_share"] * income[hh] / np.maximum(n_active[hh], 1),
-                    0.0)
+    share = params["labour_income_share"]
+    wage = np.where(active, share * income[hh] / np.maximum(n_active[hh], 1), 0.0)
     persons["wage"] = wage
     households["cu"] = cu
     earned = labour_income(activity, persons["unemployment_months"], wage, params)
     households["other_income"] = income - np.bincount(hh, weights=earned, minlength=len(zone))
+
+
+def household_income(households, persons, params, members=None) -> np.ndarray:
+    """Monthly income: non-labour income plus members' earnings or benefits.
+
+    `members` (indices of the persons who can earn, e.g. the active) skips the others for speed.
+    """
+    idx = slice(None) if members is None else members
+    earned = labour_income(
+        persons["activity"][idx], persons["unemployment_months"][idx], persons["wage"][idx], params
+    )
+    return households["other_income"] + np.bincount(
+        persons["household"][idx], weights=earned, minlength=len(households["zone"])
+    )
 
 
 def labour_income(activity, unemployment_months, wage, params) -> np.ndarray:

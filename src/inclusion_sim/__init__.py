@@ -1,0 +1,31 @@
+"""inclusion_sim: agent-based simulation of the Metropolis of Lyon's social-inclusion actions."""
+
+from .actions import REGISTRY as ACTIONS
+from .actions import Action, register
+from .ledger import Ledger
+from .model import InclusionModel
+from .parameters import Parameters
+from .scenario import Scenario, ScenarioError, load_scenario
+from .simulation import run, simulate, summary
+from .territory.figures import figure, load_figures
+from .territory.marginals import zone_marginals
+from .territory.population import synthesize
+
+__all__ = [
+    "ACTIONS",
+    "Action",
+    "InclusionModel",
+    "Ledger",
+    "Parameters",
+    "Scenario",
+    "ScenarioError",
+    "figure",
+    "load_figures",
+    "load_scenario",
+    "register",
+    "run",
+    "simulate",
+    "summary",
+    "synthesize",
+    "zone_marginals",
+]

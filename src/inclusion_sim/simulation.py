@@ -1,0 +1,69 @@
+"""Running a scenario: the model over its horizon, then its tidy results and summary table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+from .indicators import INDICATORS
+from .model import InclusionModel
+from .scenario import Scenario, load_scenario
+
+# Indicators whose zone value is a population marginal, and the marginal's field.
+_FITTED = {"poverty_rate": "poverty_rate", "unemployment_rate": "unemployment_rate"}
+
+
+def run(
+    scenario: Scenario | str | Path, seed: int | None = None, progress: bool = False
+) -> pd.DataFrame:
+    """Simulate a scenario (object or TOML path); tidy results (month, zone, indicator, value)."""
+    return simulate(scenario, seed, progress).results()
+
+
+def simulate(
+    scenario: Scenario | str | Path, seed: int | None = None, progress: bool = False
+) -> InclusionModel:
+    """Build and run the model of a scenario; returns the model after its last month."""
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario, seed)
+    elif seed is not None:
+        scenario = Scenario(**{**scenario.__dict__, "seed": seed})
+    model = InclusionModel(**scenario.model_kwargs())
+    for _ in tqdm(range(scenario.months), desc=scenario.name, unit="month", disable=not progress):
+        model.step()
+    return model
+
+
+def summary(model: InclusionModel, results: pd.DataFrame) -> pd.DataFrame:
+    """Per zone and indicator: mean of the first and last 12 months, and the figure if any."""
+    months = results["month"].max()
+    first = results[results["month"].between(1, min(12, months))]
+    last = results[results["month"] > max(months - 12, 0)]
+    keys = ["zone", "indicator"]
+    table = (
+        first.groupby(keys, observed=True)["value"]
+        .mean()
+        .rename("first_year")
+        .to_frame()
+        .join(last.groupby(keys, observed=True)["value"].mean().rename("last_year"))
+    )
+    table = table.reset_index()
+    table.insert(2, "unit", table["indicator"].map(lambda n: INDICATORS.get(n, ("", ""))[0]))
+    pairs = zip(table["zone"], table["indicator"], strict=True)
+    table["figure"] = [_figure(model, zone, indicator) for zone, indicator in pairs]
+    return table
+
+
+def _figure(model: InclusionModel, zone: str, indicator: str) -> float:
+    """The zone's documented value of an indicator (placeholders and assumptions excluded)."""
+    if indicator not in _FITTED or zone not in model.zone_names[: model.n_zones]:
+        return np.nan
+    marginals = model.marginals[model.zone_names.index(zone)]
+    field = _FITTED[indicator]
+    source = marginals.sources.get(field, "")
+    if source.startswith(("PLACEHOLDER", "ASSUMPTION")):
+        return np.nan
+    return 100 * getattr(marginals, field)

@@ -1,0 +1,129 @@
+"""The core model: reproducibility, stability without actions, agents as views, plug-ins."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from inclusion_sim import Action, InclusionModel, register
+from inclusion_sim.actions import REGISTRY
+from inclusion_sim.agents import Household, Person
+
+PILOT = ["saint_fons", "venissieux"]
+
+
+def run(months=12, **kwargs):
+    model = InclusionModel(**{"zones": PILOT, "scale": 0.2, "seed": 1} | kwargs)
+    for _ in range(months):
+        model.step()
+    return model
+
+
+def test_same_seed_identical_results_other_seed_differs():
+    a, b, c = run().results(), run().results(), run(seed=2).results()
+    pd.testing.assert_frame_equal(a, b)
+    assert not a["value"].equals(c["value"])
+
+
+def test_results_are_tidy_per_month_zone_indicator():
+    results = run(months=3).results()
+    assert list(results.columns) == ["month", "zone", "indicator", "value"]
+    assert sorted(results["month"].unique()) == [0, 1, 2, 3]
+    assert set(results["zone"]) == {"Saint-Fons", "Vénissieux", "Territory"}
+    assert not results.duplicated(["month", "zone", "indicator"]).any()
+
+
+@pytest.fixture(scope="module")
+def ten_years():
+    """Saint-Fons and Vénissieux at scale 1.0, 120 months, no action."""
+    return run(months=120, scale=1.0, seed=7)
+
+
+@pytest.mark.parametrize("indicator", ["unemployment_rate", "poverty_rate"])
+def test_ten_years_without_action_stay_at_the_figures(ten_years, indicator):
+    results = ten_years.results()
+    last_year = results[(results["month"] > 108) & (results["indicator"] == indicator)]
+    for zone, marginal in zip(ten_years.zone_names, ten_years.marginals, strict=False):
+        value = last_year[last_year["zone"] == zone]["value"].mean()
+        assert value == pytest.approx(100 * getattr(marginal, indicator), abs=1.5), zone
+
+
+def test_people_move_in_and_out_of_work(ten_years):
+    months = ten_years.population.persons["unemployment_months"]
+    unemployed = ten_years.population.persons["activity"] == 1
+    assert 0 < np.mean(months[unemployed] < 12) < 1  # recent and long-term spells both exist
+
+
+def test_arrears_build_up_in_winter_and_are_repaid_in_summer(ten_years):
+    arrears = ten_years.results().query(
+        "indicator == 'households_in_arrears' and zone == 'Territory'"
+    )
+    by_month = arrears[arrears["month"] > 12].groupby((arrears["month"] - 1) % 12)["value"].mean()
+    assert by_month[1] > by_month[8]  # February above September
+
+
+def test_monthly_clock_and_yearly_ageing():
+    model = run(months=0)
+    ages = model.population.persons["age"].copy()
+    for _ in range(8):  # January to August
+        model.step()
+    np.testing.assert_array_equal(model.population.persons["age"], ages)
+    model.step()  # September: the school year starts
+    np.testing.assert_array_equal(model.population.persons["age"], ages + 1)
+    assert model.env.now == 273  # days of January-September 2017
+
+
+def test_agents_are_views_on_the_arrays():
+    model = run(months=1)
+    households = model.agents_by_type[Household]
+    persons = model.agents_by_type[Person]
+    assert len(households) == model.population.n_households
+    assert len(persons) == model.population.n_persons
+    household = model.household_agents[5]
+    assert household.income == model.population.households["income"][5]
+    household.arrears_energy = 123.0
+    assert model.population.households["arrears_energy"][5] == 123.0
+    member = household.members[0]
+    assert member.household is household
+    assert len(household.members) == household.size
+
+
+class _Counter(Action):
+    """A test action: counts households in energy arrears, touches nothing."""
+
+    name = "test_counter"
+    levers = {"threshold": 0.0}
+    sources = {"threshold": "test"}
+
+    def step(self):
+        self.rng.random()  # its own stream must not disturb the model's
+
+    def indicators(self):
+        hh = self.model.population.households
+        count = np.bincount(
+            hh["zone"],
+            weights=hh["arrears_energy"] > self.settings["threshold"],
+            minlength=self.model.n_zones,
+        )
+        return {"test_in_energy_arrears": np.append(count, count.sum())}
+
+
+@pytest.fixture
+def counter_action():
+    register(_Counter)
+    yield _Counter
+    REGISTRY.pop(_Counter.name)
+
+
+def test_an_enabled_action_leaves_the_core_results_unchanged(counter_action):
+    plain = run().results()
+    with_action = run(actions={"test_counter": {"threshold": 1.0}}).results()
+    core = with_action[with_action["indicator"] != "test_in_energy_arrears"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(plain, core)
+    assert (with_action["indicator"] == "test_in_energy_arrears").any()
+
+
+def test_unknown_action_or_lever_is_rejected(counter_action):
+    with pytest.raises(ValueError, match="unknown action 'test_countr'.*did you mean"):
+        run(actions={"test_countr": {}})
+    with pytest.raises(ValueError, match="unknown lever 'treshold'.*did you mean"):
+        run(actions={"test_counter": {"treshold": 1.0}})

@@ -1,0 +1,108 @@
+"""Synthetic population: each zone's marginals at scale 1.0, determinism, scaling."""
+
+import numpy as np
+import pytest
+
+from inclusion_sim import synthesize
+from inclusion_sim.territory.population import (
+    CHILD,
+    EMPLOYED,
+    SOCIAL,
+    UNEMPLOYED,
+    household_income,
+    school_level,
+)
+from inclusion_sim.territory.zones import ALL_ZONES
+
+RATE_TOL = 0.01  # 1 percentage point
+COUNT_TOL = 0.01  # 1 %
+
+
+def weighted_median(values, weights):
+    order = np.argsort(values)
+    cum = np.cumsum(weights[order])
+    return values[order][np.searchsorted(cum, cum[-1] / 2)]
+
+
+def zone_stats(pop, params, code):
+    hh, ps = pop.households, pop.persons
+    in_zone = hh["zone"] == code
+    size = hh["size"][in_zone].astype(float)
+    income_cu = 12 * household_income(hh, ps, params)[in_zone] / hh["cu"][in_zone]
+    person_zone = hh["zone"][ps["household"]]
+    adults = (person_zone == code) & (ps["age"] >= 18)
+    working = adults & (ps["activity"] != CHILD)
+    unemployed = (working & (ps["activity"] == UNEMPLOYED)).sum()
+    active = unemployed + (working & (ps["activity"] == EMPLOYED)).sum()
+    return {
+        "population": size.sum() * pop.weight,
+        "social_share": np.mean(hh["tenure"][in_zone] == SOCIAL),
+        "poverty_rate": np.average(income_cu < params["poverty_line"], weights=size),
+        "median_income_cu": weighted_median(income_cu, size),
+        "unemployment_rate": unemployed / active,
+        "no_diploma_share": ps["no_diploma"][adults].mean(),
+    }
+
+
+@pytest.mark.parametrize("zone", ALL_ZONES)
+def test_marginals_within_tolerance_at_full_scale(metropolis, marginals, params, zone):
+    target = marginals[zone]
+    got = zone_stats(metropolis, params, ALL_ZONES.index(zone))
+    assert got["population"] == pytest.approx(target.population, rel=COUNT_TOL)
+    assert got["median_income_cu"] == pytest.approx(target.median_income_cu, rel=COUNT_TOL)
+    for rate in ("social_share", "poverty_rate", "unemployment_rate", "no_diploma_share"):
+        assert got[rate] == pytest.approx(getattr(target, rate), abs=RATE_TOL), rate
+
+
+def test_metropolis_totals_add_up(metropolis, marginals, params):
+    """The derived rest of the Metropolis makes the four zones match the Metropolis figures."""
+    hh = metropolis.households
+    size = hh["size"].astype(float)
+    income_cu = 12 * household_income(hh, metropolis.persons, params) / hh["cu"]
+    assert size.sum() == pytest.approx(1_398_892, rel=COUNT_TOL)  # metro.population_2018
+    assert np.average(income_cu < params["poverty_line"], weights=size) == pytest.approx(
+        0.141, abs=RATE_TOL
+    )  # metro.poverty_rate, 1.1.1
+    assert weighted_median(income_cu, size) == pytest.approx(15336 / 0.6, rel=COUNT_TOL)
+
+
+def test_social_tenants_are_poorer_as_seeded(metropolis, params):
+    hh = metropolis.households
+    social = hh["tenure"] == SOCIAL
+    poor = hh["initially_poor"]
+    assert poor[social].mean() > 1.5 * poor[~social].mean()
+
+
+def test_same_seed_same_population_other_seed_differs(marginals, params):
+    zones = [marginals["saint_fons"]]
+    a = synthesize(zones, 0.5, np.random.default_rng(3), params)
+    b = synthesize(zones, 0.5, np.random.default_rng(3), params)
+    c = synthesize(zones, 0.5, np.random.default_rng(4), params)
+    for key in a.households:
+        np.testing.assert_array_equal(a.households[key], b.households[key])
+    for key in a.persons:
+        np.testing.assert_array_equal(a.persons[key], b.persons[key])
+    assert not np.array_equal(a.persons["age"], c.persons["age"])
+
+
+def test_scale_samples_households_and_weights_them(marginals, params):
+    zones = [marginals["venissieux"]]
+    tenth = synthesize(zones, 0.1, np.random.default_rng(1), params)
+    assert tenth.weight == pytest.approx(10)
+    persons = tenth.households["size"].sum() * tenth.weight
+    assert persons == pytest.approx(marginals["venissieux"].population, rel=0.02)
+    with pytest.raises(ValueError, match="scale"):
+        synthesize(zones, 0.0, np.random.default_rng(1), params)
+
+
+def test_persons_belong_to_households_of_their_size(metropolis):
+    counts = np.bincount(metropolis.persons["household"])
+    np.testing.assert_array_equal(counts, metropolis.households["size"])
+    children = metropolis.persons["activity"] == CHILD
+    assert np.all(metropolis.persons["age"][children] < 18)
+    assert np.all(metropolis.persons["age"][~children] >= 18)
+
+
+def test_school_levels_follow_age():
+    ages = np.array([3, 6, 10, 11, 14, 15, 17, 18, 40])
+    np.testing.assert_array_equal(school_level(ages), [-1, 1, 5, 6, 9, 10, 12, -1, -1])

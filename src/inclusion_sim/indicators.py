@@ -1,7 +1,8 @@
 """Monthly territorial indicators per zone, and their tidy long form.
 
-Each indicator is a ratio or a count of weighted agents computed per zone with `np.bincount`;
-when several zones are simulated a 'Territory' total is appended.
+Each indicator is a ratio or a count of weighted agents per zone. Zones are contiguous slices of
+the population arrays, so a per-zone total is a sum over a slice; when several zones are
+simulated a 'Territory' total is appended.
 """
 
 from __future__ import annotations
@@ -38,58 +39,56 @@ INDICATORS: dict[str, tuple[str, str]] = {
 }
 
 
+def per_zone(values: np.ndarray, slices: list[slice]) -> np.ndarray:
+    """Sum (or count, for a boolean mask) of `values` in each zone's slice."""
+    if values.dtype == bool:
+        return np.array([np.count_nonzero(values[s]) for s in slices], dtype=float)
+    return np.array([values[s].sum() for s in slices], dtype=float)
+
+
+def with_total(values: np.ndarray) -> np.ndarray:
+    """Append the territory total when there are several zones."""
+    return np.append(values, values.sum()) if len(values) > 1 else values
+
+
+def percent(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """100 * ratio per zone and for the total (NaN where the denominator is zero)."""
+    num, den = with_total(numerator), with_total(denominator)
+    return 100 * np.divide(num, den, out=np.full(len(den), np.nan), where=den > 0)
+
+
 def territorial(model: InclusionModel) -> dict[str, np.ndarray]:
     """The core indicators for the model's current state."""
     hh = model.population.households
-    zone, nz, w = hh["zone"], model.n_zones, model.population.weight
-
-    def per_zone(values, where=None, index=zone):
-        weights = values if where is None else np.where(where, values, 0)
-        return np.bincount(index, weights=weights, minlength=nz) * w
-
-    def pct(num, den):
-        num, den = _with_total(num, nz), _with_total(den, nz)
-        return 100 * np.divide(num, den, out=np.full(len(den), np.nan), where=den > 0)
+    zones, person_zones, w = model.household_slices, model.person_slices, model.population.weight
 
     annual_income = 12 * hh["income"]
     annual_energy = hh["annual_kwh"] * hh["energy_price"]
     income_cu = annual_income / hh["cu"]
     effort_energy = annual_energy / annual_income
-    effort_housing = (12 * hh["rent"] + annual_energy) / annual_income
     poor = income_cu < model.params["poverty_line"]
-    ones = np.ones(len(zone))
-    households = per_zone(ones)
-    size = hh["size"].astype(float)
+    housing_stress = (12 * hh["rent"] + annual_energy) > model.energy_poverty_threshold * (
+        annual_income
+    )
+    onpe = (income_cu < model.params["onpe_income_decile_3"]) & (effort_energy > 0.08)
+    households = per_zone(np.ones(len(poor), dtype=bool), zones)
+    persons = per_zone(hh["size"], zones)
 
     activity = model.population.persons["activity"]
-    person_zone = model.person_zone
-    unemployed = per_zone(activity == UNEMPLOYED, index=person_zone)
-    active = unemployed + per_zone(activity == EMPLOYED, index=person_zone)
-
-    threshold = model.energy_poverty_threshold
+    unemployed = per_zone(activity == UNEMPLOYED, person_zones)
+    active = unemployed + per_zone(activity == EMPLOYED, person_zones)
     return {
-        "population": _with_total(per_zone(size), nz),
-        "households": _with_total(households, nz),
-        "poverty_rate": pct(per_zone(size, poor), per_zone(size)),
-        "unemployment_rate": pct(unemployed, active),
-        "households_in_arrears": pct(
-            per_zone(ones, hh["arrears_rent"] + hh["arrears_energy"] > 1.0), households
+        "population": with_total(persons * w),
+        "households": with_total(households * w),
+        "poverty_rate": percent(per_zone(np.where(poor, hh["size"], 0), zones), persons),
+        "unemployment_rate": percent(unemployed, active),
+        "households_in_arrears": percent(
+            per_zone(hh["arrears_rent"] + hh["arrears_energy"] > 1.0, zones), households
         ),
-        "energy_poverty_document": pct(
-            per_zone(ones, poor & (effort_housing > threshold)), households
-        ),
-        "energy_poverty_onpe": pct(
-            per_zone(
-                ones, (income_cu < model.params["onpe_income_decile_3"]) & (effort_energy > 0.08)
-            ),
-            households,
-        ),
-        "energy_effort": pct(per_zone(effort_energy), households),
+        "energy_poverty_document": percent(per_zone(poor & housing_stress, zones), households),
+        "energy_poverty_onpe": percent(per_zone(onpe, zones), households),
+        "energy_effort": percent(per_zone(effort_energy, zones), households),
     }
-
-
-def _with_total(values: np.ndarray, n_zones: int) -> np.ndarray:
-    return np.append(values, values.sum()) if n_zones > 1 else values
 
 
 def tidy(records: pd.DataFrame, zones: list[str]) -> pd.DataFrame:

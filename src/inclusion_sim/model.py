@@ -77,7 +77,7 @@ class InclusionModel(mesa.Model):
         households["income"] = np.zeros(self.population.n_households)
         households["arrears_rent"] = np.zeros(self.population.n_households)
         households["arrears_energy"] = np.zeros(self.population.n_households)
-        self.person_zone = households["zone"][persons["household"]]
+        self.household_slices, self.person_slices = self.population.zone_slices(self.n_zones)
         self._first_member = np.searchsorted(
             persons["household"], np.arange(self.population.n_households + 1)
         )

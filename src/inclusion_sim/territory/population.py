@@ -28,7 +28,10 @@ SIZES = np.arange(1, 7)
 
 @dataclass
 class Population:
-    """Column arrays of households and persons; person `household` indexes the household rows."""
+    """Column arrays of households and persons; person `household` indexes the household rows.
+
+    Households are grouped by zone and persons by household, so each zone is one slice of rows.
+    """
 
     households: dict[str, np.ndarray]
     persons: dict[str, np.ndarray]
@@ -41,6 +44,15 @@ class Population:
     @property
     def n_persons(self) -> int:
         return len(self.persons["household"])
+
+    def zone_slices(self, n_zones: int) -> tuple[list[slice], list[slice]]:
+        """Row slices of each zone in the household and in the person arrays."""
+        hh_bounds = np.searchsorted(self.households["zone"], np.arange(n_zones + 1))
+        person_bounds = np.searchsorted(self.persons["household"], hh_bounds)
+        return (
+            [slice(a, b) for a, b in zip(hh_bounds[:-1], hh_bounds[1:], strict=True)],
+            [slice(a, b) for a, b in zip(person_bounds[:-1], person_bounds[1:], strict=True)],
+        )
 
 
 def synthesize(
@@ -94,7 +106,10 @@ def _households(marginals, scale, rng, params) -> dict[str, np.ndarray]:
         columns["size"].append(np.repeat(SIZES[s.ravel()], reps).astype(np.int8))
         columns["initially_poor"].append(np.repeat(p.ravel() == 1, reps))
     households = {k: np.concatenate(v) for k, v in columns.items()}
-    order = rng.permutation(len(households["zone"]))  # no ordering by cell in agent ids
+    # Shuffle within each zone (no ordering by cell), zones kept contiguous: per-zone
+    # indicators are then sums over slices.
+    order = rng.permutation(len(households["zone"]))
+    order = order[np.argsort(households["zone"][order], kind="stable")]
     households = {k: v[order] for k, v in households.items()}
     households["qpv"] = _qpv(households, len(marginals), rng, params)
     return households
@@ -208,13 +223,18 @@ def _incomes(households, persons, marginals, rng, params) -> None:
     """Income per CU from each zone's lognormal; the poor draw from below the poverty line.
 
     Persons in poor households take quantiles in [0, p), the others in [p, 1), so the
-    person-weighted median and poverty rate are the zone's figures. Labour earnings are split off
-    so that employment changes move the household's income.
+    person-weighted median and poverty rate are the zone's figures. Quantiles are stratified
+    (one per 1/n band, in random order) so that a sample's median is close to its figure.
+    Labour earnings are split off so that employment changes move the household's income.
     """
     line = params["poverty_line"]
     zone = households["zone"]
     p = np.array([m.poverty_rate for m in marginals])[zone]
-    u = rng.random(len(zone))
+    u = np.empty(len(zone))
+    for code in range(len(marginals)):
+        for poor in (False, True):
+            group = np.flatnonzero((zone == code) & (households["initially_poor"] == poor))
+            u[group] = (rng.permutation(len(group)) + rng.random(len(group))) / max(len(group), 1)
     quantile = np.where(households["initially_poor"], u * p, p + u * (1 - p))
     median = np.array([m.median_income_cu for m in marginals])[zone]
     sigma = np.array([m.income_sigma(line) for m in marginals])[zone]

@@ -125,5 +125,37 @@ def test_an_enabled_action_leaves_the_core_results_unchanged(counter_action):
 def test_unknown_action_or_lever_is_rejected(counter_action):
     with pytest.raises(ValueError, match="unknown action 'test_countr'.*did you mean"):
         run(actions={"test_countr": {}})
-    with pytest.raises(ValueError, match="unknown lever 'treshold'.*did you mean"):
+    with pytest.raises(ValueError, match="lever 'treshold': unknown lever.*did you mean"):
         run(actions={"test_counter": {"treshold": 1.0}})
+
+
+def test_lever_values_are_checked(counter_action):
+    with pytest.raises(ValueError, match="lever 'threshold': got -1.0, expected a number >= 0"):
+        run(actions={"test_counter": {"threshold": -1.0}})
+    with pytest.raises(ValueError, match="lever 'threshold': got 'high'"):
+        run(actions={"test_counter": {"threshold": "high"}})
+
+
+def test_scenario_reports_a_bad_lever_with_its_key_path(counter_action, tmp_path):
+    from inclusion_sim import ScenarioError, load_scenario
+
+    path = tmp_path / "s.toml"
+    path.write_text("[actions.test_counter]\nthreshold = -5\n")
+    with pytest.raises(ScenarioError, match=r"actions\.test_counter\.threshold: got -5"):
+        load_scenario(path)
+
+
+def test_social_workers_are_a_shared_queue():
+    """Cases beyond the social workers' capacity wait: waiting time is an output."""
+    model = run(months=0)
+    centre = model.social_centres[0]
+    waits = []
+
+    def case():
+        waits.append((yield model.env.process(centre.case_work())))
+
+    for _ in range(centre.capacity + 1):
+        model.env.process(case())
+    model.env.run()
+    assert waits[: centre.capacity] == [0] * centre.capacity
+    assert waits[-1] == centre.days_per_case

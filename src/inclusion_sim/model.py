@@ -19,10 +19,11 @@ import pandas as pd
 import simpy
 
 from . import actions as action_registry
+from .agencies import SocialCentre
 from .agents import Household, Person
 from .budget import settle_month
 from .energy import monthly_bill, monthly_shares
-from .indicators import TOTAL, territorial, tidy
+from .indicators import TOTAL, territorial, tidy, with_total
 from .labour import LabourMarket
 from .ledger import Ledger
 from .parameters import Parameters
@@ -93,6 +94,10 @@ class InclusionModel(mesa.Model):
 
         self.env = simpy.Environment()
         self.ledger = Ledger()
+        self.social_centres = [
+            SocialCentre(self, code, s.stop - s.start)
+            for code, s in enumerate(self.household_slices)
+        ]
         self.actions = [
             action_registry.create(self, name, dict(levers))
             for name, levers in (actions or {}).items()
@@ -159,6 +164,10 @@ class InclusionModel(mesa.Model):
         return self.person_agents[start:stop]
 
     # --- indicators -------------------------------------------------------------------------
+    def zone_values(self, per_zone: np.ndarray) -> np.ndarray:
+        """Per-zone values with the Territory total appended (the layout of every indicator)."""
+        return with_total(np.asarray(per_zone, dtype=float))
+
     def _indicator_names(self) -> list[str]:
         names = list(territorial(self))
         for action in self.actions:

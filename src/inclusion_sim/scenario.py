@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .actions import REGISTRY
+from .actions import REGISTRY, LeverError
 from .parameters import ParameterError, Parameters, suggest
 from .territory.marginals import FIELDS as MARGINAL_FIELDS
 from .territory.zones import ALL_ZONES, zone_id
@@ -220,14 +220,11 @@ def _actions(path, table: dict[str, Any]) -> dict[str, dict[str, Any]]:
         on = levers.pop("enabled", True)
         if not isinstance(on, bool):
             raise ScenarioError(path, f"{key}.enabled", f"got {on!r}, expected true or false")
-        known = REGISTRY[name].levers
-        for lever in levers:
-            if lever not in known:
-                raise ScenarioError(
-                    path,
-                    f"{key}.{lever}",
-                    f"unknown lever{suggest(lever, known)}; expected one of {sorted(known)}",
-                )
+        try:
+            REGISTRY[name].validate_levers(levers)
+        except LeverError as exc:
+            message = str(exc).removeprefix(f"lever '{exc.lever}': ")
+            raise ScenarioError(path, f"{key}.{exc.lever}", message) from None
         if on:
             enabled[name] = levers
     return enabled

@@ -19,6 +19,24 @@ if TYPE_CHECKING:
 REGISTRY: dict[str, type[Action]] = {}
 
 
+class LeverError(ValueError):
+    """A scenario sets an action's lever that does not exist or has a wrong value."""
+
+    def __init__(self, lever: str, message: str):
+        self.lever = lever
+        super().__init__(f"lever '{lever}': {message}")
+
+
+def _kind(default: Any) -> str:
+    if isinstance(default, bool):
+        return "true or false"
+    if isinstance(default, str):
+        return "a string"
+    if isinstance(default, list):
+        return "a list"
+    return type(default).__name__
+
+
 def register(cls: type[Action]) -> type[Action]:
     """Class decorator: make an action available to scenarios under `cls.name`."""
     if cls.name in REGISTRY:
@@ -41,21 +59,42 @@ class Action:
     sources: ClassVar[dict[str, str]] = {}
 
     def __init__(self, model: InclusionModel, **levers: Any):
-        unknown = set(levers) - set(self.levers)
-        if unknown:
-            key = sorted(unknown)[0]
-            raise ValueError(
-                f"unknown lever '{key}' for action '{self.name}'{suggest(key, self.levers)}"
-            )
+        self.validate_levers(levers)
         self.model = model
         self.settings = self.levers | levers
         self.rng: np.random.Generator = model.stream(f"action:{self.name}")
+
+    @classmethod
+    def validate_levers(cls, levers: dict[str, Any]) -> None:
+        """Reject unknown levers and values unlike their default.
+
+        A lever's value must have its default's kind (number, true/false, text, list); numbers
+        are budgets, capacities, rates or shares, so they must be >= 0. Subclasses add their own
+        checks (e.g. a share <= 1) by extending this method. Errors name the lever and what was
+        expected.
+        """
+        for key, value in levers.items():
+            if key not in cls.levers:
+                raise LeverError(
+                    key, f"unknown lever for action '{cls.name}'{suggest(key, cls.levers)}"
+                )
+            default = cls.levers[key]
+            if isinstance(default, bool) or isinstance(value, bool):
+                if not (isinstance(default, bool) and isinstance(value, bool)):
+                    raise LeverError(key, f"got {value!r}, expected {_kind(default)}")
+            elif isinstance(default, int | float):
+                if not isinstance(value, int | float):
+                    raise LeverError(key, f"got {value!r}, expected a number >= 0")
+                if value < 0:
+                    raise LeverError(key, f"got {value!r}, expected a number >= 0")
+            elif not isinstance(value, type(default)):
+                raise LeverError(key, f"got {value!r}, expected {_kind(default)}")
 
     def step(self) -> None:
         """The action's monthly mechanism."""
 
     def indicators(self) -> dict[str, np.ndarray]:
-        """Indicator name -> value per zone (length model.n_zones), collected each month."""
+        """Indicator name -> values per zone plus the total (use `model.zone_values`)."""
         return {}
 
 

@@ -52,8 +52,10 @@ def _run(args: argparse.Namespace) -> int:
     _write_atomically(out / "indicators.parquet", lambda p: results.to_parquet(p, index=False))
     _write_atomically(out / "summary.csv", lambda p: table.to_csv(p, index=False))
     start = f"{scenario.start_year}-{scenario.start_month:02d}"
+    units = model.indicator_units()
     _write_atomically(
-        out / "indicators.png", lambda p: plot_indicators(results, p, start, title=scenario.name)
+        out / "indicators.png",
+        lambda p: plot_indicators(results, p, start, title=scenario.name, units=units),
     )
 
     with pd.option_context(

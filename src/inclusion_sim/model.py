@@ -23,7 +23,7 @@ from .agencies import SocialCentre
 from .agents import Household, Person
 from .budget import settle_month
 from .energy import monthly_bill, monthly_shares
-from .indicators import TOTAL, territorial, tidy, with_total
+from .indicators import INDICATORS, TOTAL, territorial, tidy, with_total
 from .labour import LabourMarket
 from .ledger import Ledger
 from .parameters import Parameters
@@ -173,6 +173,13 @@ class InclusionModel(mesa.Model):
         for action in self.actions:
             names += [n for n in action.indicators() if n not in names]
         return names
+
+    def indicator_units(self) -> dict[str, tuple[str, str]]:
+        """Indicator name -> (unit, definition), core and enabled actions'."""
+        units = dict(INDICATORS)
+        for action in self.actions:
+            units.update(action.units)
+        return units
 
     def current_indicators(self) -> dict[str, np.ndarray]:
         values = territorial(self)

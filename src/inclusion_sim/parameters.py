@@ -28,19 +28,30 @@ class Parameter:
 
 
 def load_parameter_table() -> dict[str, Parameter]:
-    """The packaged parameter definitions, keyed by name."""
-    text = resources.files("inclusion_sim.data").joinpath("parameters.toml").read_text("utf-8")
-    table = tomllib.loads(text)
-    return {
-        name: Parameter(
-            name=name,
-            value=entry["value"],
-            unit=entry["unit"],
-            source=entry["source"],
-            range=tuple(entry["range"]) if "range" in entry else None,
-        )
-        for name, entry in table.items()
-    }
+    """The packaged parameter definitions, keyed by name.
+
+    The core's are in ``parameters.toml``; each action keeps its behavioural parameters in
+    ``parameters_<action>.toml`` with names prefixed by the action (``energy_poverty.take_up``).
+    """
+    table: dict[str, Parameter] = {}
+    files = sorted(resources.files("inclusion_sim.data").iterdir(), key=lambda f: f.name)
+    for file in files:
+        if not (file.name.startswith("parameters") and file.name.endswith(".toml")):
+            continue
+        for name, entry in tomllib.loads(file.read_text("utf-8")).items():
+            if name in table:
+                raise ValueError(f"{file.name}: parameter '{name}' is defined twice")
+            missing = {"value", "unit", "source"} - set(entry)
+            if missing:
+                raise ValueError(f"{file.name}: parameter '{name}' lacks {sorted(missing)}")
+            table[name] = Parameter(
+                name=name,
+                value=entry["value"],
+                unit=entry["unit"],
+                source=entry["source"],
+                range=tuple(entry["range"]) if "range" in entry else None,
+            )
+    return table
 
 
 def suggest(name: str, known) -> str:

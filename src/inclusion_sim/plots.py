@@ -14,9 +14,17 @@ from .indicators import INDICATORS  # noqa: E402
 
 
 def plot_indicators(
-    results: pd.DataFrame, path: Path, start: str = "2017-01", title: str = ""
+    results: pd.DataFrame,
+    path: Path,
+    start: str = "2017-01",
+    title: str = "",
+    units: dict[str, tuple[str, str]] | None = None,
 ) -> Path:
-    """Write a PNG grid of every indicator's monthly series by zone; returns the path."""
+    """Write a PNG grid of every indicator's monthly series by zone; returns the path.
+
+    `units` maps indicator -> (unit, definition); the core's by default.
+    """
+    units = INDICATORS if units is None else units
     names = list(dict.fromkeys(results["indicator"]))
     cols = 3
     rows = -(-len(names) // cols)
@@ -29,7 +37,7 @@ def plot_indicators(
             ax.plot(
                 dates[series["month"].to_numpy()], series["value"].to_numpy(), label=zone, lw=1.2
             )
-        unit = INDICATORS.get(name, ("", ""))[0]
+        unit = units.get(name, ("", ""))[0]
         ax.set_title(name.replace("_", " "), fontsize=10)
         ax.set_ylabel(unit)
         ax.grid(alpha=0.3)

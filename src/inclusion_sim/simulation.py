@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from .indicators import INDICATORS
 from .model import InclusionModel
 from .scenario import Scenario, load_scenario
 
@@ -51,7 +50,8 @@ def summary(model: InclusionModel, results: pd.DataFrame) -> pd.DataFrame:
         .join(last.groupby(keys, observed=True)["value"].mean().rename("last_year"))
     )
     table = table.reset_index()
-    table.insert(2, "unit", table["indicator"].map(lambda n: INDICATORS.get(n, ("", ""))[0]))
+    units = model.indicator_units()
+    table.insert(2, "unit", table["indicator"].map(lambda n: units.get(n, ("", ""))[0]))
     pairs = zip(table["zone"], table["indicator"], strict=True)
     table["figure"] = [_figure(model, zone, indicator) for zone, indicator in pairs]
     return table

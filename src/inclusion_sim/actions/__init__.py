@@ -57,6 +57,8 @@ class Action:
     name: ClassVar[str]
     levers: ClassVar[dict[str, Any]] = {}
     sources: ClassVar[dict[str, str]] = {}
+    # indicator name -> (unit, definition), for tables and plots
+    units: ClassVar[dict[str, tuple[str, str]]] = {}
 
     def __init__(self, model: InclusionModel, **levers: Any):
         self.validate_levers(levers)

@@ -159,3 +159,19 @@ def test_social_workers_are_a_shared_queue():
     model.env.run()
     assert waits[: centre.capacity] == [0] * centre.capacity
     assert waits[-1] == centre.days_per_case
+
+
+def test_held_persons_skip_labour_flows_and_entrants_join():
+    model = run(months=0)
+    persons = model.population.persons
+    employed = model.labour.active[persons["activity"][model.labour.active] == 0][:200]
+    model.labour.hold(employed)
+    for _ in range(24):
+        model.step()
+    assert np.all(persons["activity"][employed] == 0)  # no job loss while held
+    inactive = np.flatnonzero(persons["activity"] == 2)[:50]
+    persons["activity"][inactive] = 1  # e.g. a clause contract ended: now a job seeker
+    model.labour.enter(inactive)
+    assert np.isin(inactive, model.labour.active).all()
+    model.labour.enter(inactive)  # entering twice changes nothing
+    assert len(model.labour.active) == len(np.unique(model.labour.active))

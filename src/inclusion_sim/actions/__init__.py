@@ -59,6 +59,8 @@ class Action:
     sources: ClassVar[dict[str, str]] = {}
     # indicator name -> (unit, definition), for tables and plots
     units: ClassVar[dict[str, tuple[str, str]]] = {}
+    # outcome indicators (counts) whose cost comparisons report: name -> "decrease" or "increase"
+    outcomes: ClassVar[dict[str, str]] = {}
 
     def __init__(self, model: InclusionModel, **levers: Any):
         self.validate_levers(levers)

@@ -175,3 +175,42 @@ def test_held_persons_skip_labour_flows_and_entrants_join():
     assert np.isin(inactive, model.labour.active).all()
     model.labour.enter(inactive)  # entering twice changes nothing
     assert len(model.labour.active) == len(np.unique(model.labour.active))
+
+
+def test_benefits_end_at_the_minimum_income():
+    from inclusion_sim.territory.population import labour_income
+
+    params = run(months=0).params
+    months = np.array([0, params["benefit_duration"] - 1, params["benefit_duration"]])
+    income = labour_income(np.full(3, 1), months, np.full(3, 2000.0), params)
+    replaced = params["benefit_replacement_rate"] * 2000
+    np.testing.assert_allclose(income, [replaced, replaced, params["minimum_income"]])
+
+
+def test_ageing_moves_children_into_adulthood_and_keeps_household_composition():
+    model = run(months=0)
+    persons, households = model.population.persons, model.population.households
+    turning_18 = (persons["age"] == 17) & (persons["activity"] == 4)
+    cu_before = households["cu"].copy()
+    model.age_one_year()
+    assert turning_18.any() and np.all(persons["activity"][turning_18] == 2)
+    np.testing.assert_array_equal(households["cu"], cu_before)
+
+
+def test_a_small_sample_keeps_the_real_case_throughput():
+    """One worker for 0.3 of a real one works proportionally slower."""
+    model = run(months=0, scale=0.05)
+    centre = model.social_centres[0]
+    per_day = centre.capacity / centre.days_per_case
+    staff = (
+        model.params["social_workers_per_10000_households"]
+        * (model.household_slices[0].stop - model.household_slices[0].start)
+        / 10_000
+    )
+    assert per_day == pytest.approx(staff / model.params["social_worker_days_per_case"])
+
+
+def test_action_indicators_cannot_shadow_core_ones(counter_action, monkeypatch):
+    monkeypatch.setattr(_Counter, "indicators", lambda self: {"poverty_rate": np.zeros(3)})
+    with pytest.raises(ValueError, match="indicator 'poverty_rate'"):
+        run(actions={"test_counter": {}})

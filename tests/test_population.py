@@ -106,3 +106,9 @@ def test_persons_belong_to_households_of_their_size(metropolis):
 def test_school_levels_follow_age():
     ages = np.array([3, 6, 10, 11, 14, 15, 17, 18, 40])
     np.testing.assert_array_equal(school_level(ages), [-1, 1, 5, 6, 9, 10, 12, -1, -1])
+
+
+def test_qpv_share_follows_the_zone_not_its_position(marginals, params):
+    alone = synthesize([marginals["rest"]], 0.05, np.random.default_rng(2), params)
+    share = params["qpv_population_share"][ALL_ZONES.index("rest")]
+    assert alone.households["qpv"].mean() == pytest.approx(share, abs=0.01)

@@ -19,12 +19,14 @@ class SocialCentre(mesa.Agent):
         super().__init__(model)
         params = model.params
         self.zone = zone
-        # Staff scale with the simulated households, so queues keep their length at any scale.
-        self.capacity = max(
-            1, round(params["social_workers_per_10000_households"] * n_households / 10_000)
-        )
+        # Staff scale with the simulated households. A sample too small for one worker still
+        # gets one, working proportionally slower, so cases per day match the real centre.
+        staff = params["social_workers_per_10000_households"] * n_households / 10_000
+        self.capacity = max(1, round(staff))
         self.workers = simpy.Resource(model.env, capacity=self.capacity)
-        self.days_per_case = params["social_worker_days_per_case"]
+        self.days_per_case = (
+            params["social_worker_days_per_case"] * self.capacity / max(staff, 1e-9)
+        )
 
     def case_work(self, days: float | None = None):
         """SimPy process: wait for a social worker, then hold them for one case.

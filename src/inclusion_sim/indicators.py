@@ -18,13 +18,14 @@ if TYPE_CHECKING:
     from .model import InclusionModel
 
 TOTAL = "Territory"
+ARREARS_EPSILON = 1.0  # EUR: rounding left by repayments is not a debt
 
 # name -> (unit, definition)
 INDICATORS: dict[str, tuple[str, str]] = {
     "population": ("persons", "persons living in the zone"),
     "households": ("households", "households living in the zone"),
     "poverty_rate": ("%", "persons whose income per consumption unit is below the poverty line"),
-    "unemployment_rate": ("%", "unemployed persons among the active aged 18-64"),
+    "unemployment_rate": ("%", "unemployed persons in the labour force"),
     "households_in_arrears": ("%", "households owing rent or energy bills"),
     "energy_poverty_document": (
         "%",
@@ -70,7 +71,9 @@ def territorial(model: InclusionModel) -> dict[str, np.ndarray]:
     housing_stress = (12 * hh["rent"] + annual_energy) > model.energy_poverty_threshold * (
         annual_income
     )
-    onpe = (income_cu < model.params["onpe_income_decile_3"]) & (effort_energy > 0.08)
+    onpe = (income_cu < model.params["onpe_income_decile_3"]) & (
+        effort_energy > model.params["onpe_effort_threshold"]
+    )
     households = per_zone(np.ones(len(poor), dtype=bool), zones)
     persons = per_zone(hh["size"], zones)
 
@@ -83,7 +86,7 @@ def territorial(model: InclusionModel) -> dict[str, np.ndarray]:
         "poverty_rate": percent(per_zone(np.where(poor, hh["size"], 0), zones), persons),
         "unemployment_rate": percent(unemployed, active),
         "households_in_arrears": percent(
-            per_zone(hh["arrears_rent"] + hh["arrears_energy"] > 1.0, zones), households
+            per_zone(hh["arrears_rent"] + hh["arrears_energy"] > ARREARS_EPSILON, zones), households
         ),
         "energy_poverty_document": percent(per_zone(poor & housing_stress, zones), households),
         "energy_poverty_onpe": percent(per_zone(onpe, zones), households),

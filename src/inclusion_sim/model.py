@@ -29,7 +29,12 @@ from .ledger import Ledger
 from .parameters import Parameters
 from .territory.figures import figure, load_figures
 from .territory.marginals import zone_marginals
-from .territory.population import household_income, synthesize
+from .territory.population import (
+    CHILD,
+    INACTIVE,
+    household_income,
+    synthesize,
+)
 from .territory.zones import ALL_ZONES, ZONES, zone_id
 
 SEPTEMBER = 9  # the school year starts: everyone is one year older
@@ -149,8 +154,21 @@ class InclusionModel(mesa.Model):
             action.step()
         self.env.run(until=self.env.now + self._days_to_month_end())
         if month == SEPTEMBER:
-            persons["age"] += 1
+            self.age_one_year()
         self._collect()
+
+    def age_one_year(self) -> None:
+        """Everyone is a year older: school levels move up and 18-year-olds leave childhood as
+        inactive young adults.
+
+        The population is closed (no births, deaths, moves, retirement or labour-force entry),
+        so household composition, and with it the consumption units, is held at its initial
+        state: ageing children without newborns would otherwise lower every family's income per
+        consumption unit year after year.
+        """
+        persons = self.population.persons
+        persons["age"] += 1
+        persons["activity"][(persons["activity"] == CHILD) & (persons["age"] >= 18)] = INACTIVE
 
     def update_incomes(self) -> None:
         """Household income = non-labour income + members' earnings or benefits."""
@@ -171,7 +189,13 @@ class InclusionModel(mesa.Model):
     def _indicator_names(self) -> list[str]:
         names = list(territorial(self))
         for action in self.actions:
-            names += [n for n in action.indicators() if n not in names]
+            for name in action.indicators():
+                if name in names:
+                    raise ValueError(
+                        f"action '{action.name}' reports indicator '{name}', "
+                        "which another indicator already uses"
+                    )
+                names.append(name)
         return names
 
     def indicator_units(self) -> dict[str, tuple[str, str]]:

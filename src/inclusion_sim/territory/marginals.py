@@ -70,7 +70,8 @@ def zone_marginals(
     def fig(key: str) -> float:
         return figure(key, figs)
 
-    mean_size = float(np.dot(np.arange(1, 7), params["household_size_shares"]))
+    size_shares = np.asarray(params["household_size_shares"], dtype=float)
+    mean_size = float(np.arange(1, len(size_shares) + 1) @ size_shares / size_shares.sum())
     metro_pop = fig("metro.population_2018")
     metro_social = fig("metro.social_housing_units") / (metro_pop / mean_size)
     metro = dict(
@@ -78,10 +79,14 @@ def zone_marginals(
         social_share=metro_social,
         poverty_rate=fig("metro.poverty_rate") / 100,
         # 1.1.2: Saint-Fons' median (15,336) is "nearly 40% below" the Metropolis'.
-        median_income_cu=fig("saint_fons.median_income_cu") / 0.6,
+        median_income_cu=fig("saint_fons.median_income_cu")
+        / (1 + fig("saint_fons.median_income_vs_metro") / 100),
         unemployment_rate=fig("metro.unemployment_rate") / 100,
         # 1.1.2: Saint-Fons' no-diploma share (40%) is "20 points above the Metropolis' one".
-        no_diploma_share=(fig("saint_fons.no_diploma_share") - 20) / 100,
+        no_diploma_share=(
+            fig("saint_fons.no_diploma_share") - fig("saint_fons.no_diploma_vs_metro")
+        )
+        / 100,
     )
     zones = {
         "saint_fons": _zone(

@@ -16,6 +16,7 @@ from scipy import stats
 from ..parameters import Parameters
 from .ipf import Margin, integerise, ipf
 from .marginals import ZoneMarginals
+from .zones import ALL_ZONES
 
 SOCIAL, PRIVATE_TENANT, OWNER = 0, 1, 2
 TENURES = ("social tenant", "private tenant", "owner-occupier")
@@ -111,18 +112,18 @@ def _households(marginals, scale, rng, params) -> dict[str, np.ndarray]:
     order = rng.permutation(len(households["zone"]))
     order = order[np.argsort(households["zone"][order], kind="stable")]
     households = {k: v[order] for k, v in households.items()}
-    households["qpv"] = _qpv(households, len(marginals), rng, params)
+    households["qpv"] = _qpv(households, marginals, rng, params)
     return households
 
 
-def _qpv(households, n_zones, rng, params) -> np.ndarray:
+def _qpv(households, marginals, rng, params) -> np.ndarray:
     """Flag the QPV share of each zone, social tenants being `qpv_social_weight` times likelier."""
-    shares = params["qpv_population_share"]
+    shares = params["qpv_population_share"]  # in the order of ALL_ZONES
     qpv = np.zeros(len(households["zone"]), dtype=bool)
     weight = np.where(households["tenure"] == SOCIAL, params["qpv_social_weight"], 1.0)
-    for code in range(n_zones):
+    for code, m in enumerate(marginals):
         members = np.flatnonzero(households["zone"] == code)
-        k = int(round(shares[code] * len(members)))
+        k = int(round(shares[ALL_ZONES.index(m.zone)] * len(members)))
         if k:
             w = weight[members]
             qpv[rng.choice(members, size=k, replace=False, p=w / w.sum())] = True
@@ -209,7 +210,7 @@ def _adult_status(persons, households, marginals, rng, params) -> None:
     unemployed = persons["activity"] == UNEMPLOYED
     # Durations of a stationary spell: geometric in the monthly job-finding rate.
     durations = rng.geometric(params["job_finding_rate"], size=int(unemployed.sum())) - 1
-    persons["unemployment_months"][unemployed] = np.minimum(durations, 600)
+    persons["unemployment_months"][unemployed] = durations
 
 
 def consumption_units(persons, n_households: int) -> np.ndarray:
@@ -270,10 +271,15 @@ def household_income(households, persons, params, members=None) -> np.ndarray:
 
 
 def labour_income(activity, unemployment_months, wage, params) -> np.ndarray:
-    """Each person's monthly earnings or unemployment benefit (the minimum income once expired)."""
+    """Each person's monthly earnings or unemployment benefit.
+
+    Unemployment insurance pays a share of the lost wage for `benefit_duration` months; after
+    that the person receives the minimum income (RSA, counted per person: a simplification of
+    its household means test).
+    """
     benefit = params["benefit_replacement_rate"] * wage
     expired = unemployment_months >= params["benefit_duration"]
-    benefit = np.where(expired, np.minimum(benefit, params["minimum_income"]), benefit)
+    benefit = np.where(expired, params["minimum_income"], benefit)
     return np.where(activity == EMPLOYED, wage, np.where(activity == UNEMPLOYED, benefit, 0.0))
 
 

@@ -253,7 +253,11 @@ def _incomes(households, persons, marginals, rng, params) -> None:
     persons["wage"] = wage
     households["cu"] = cu
     earned = labour_income(activity, persons["unemployment_months"], wage, params)
-    households["other_income"] = income - np.bincount(hh, weights=earned, minlength=len(zone))
+    # Non-labour income cannot be negative (two adults on the minimum income can exceed a
+    # household's drawn income by a few euros).
+    households["other_income"] = np.maximum(
+        income - np.bincount(hh, weights=earned, minlength=len(zone)), 0.0
+    )
 
 
 def household_income(households, persons, params, members=None) -> np.ndarray:

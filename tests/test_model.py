@@ -214,3 +214,16 @@ def test_action_indicators_cannot_shadow_core_ones(counter_action, monkeypatch):
     monkeypatch.setattr(_Counter, "indicators", lambda self: {"poverty_rate": np.zeros(3)})
     with pytest.raises(ValueError, match="indicator 'poverty_rate'"):
         run(actions={"test_counter": {}})
+
+
+def test_entrants_leave_everyone_elses_labour_draws_unchanged():
+    """Common random numbers: one draw per person, whoever is in the labour force."""
+    plain, entered = run(months=0), run(months=0)
+    inactive = np.flatnonzero(entered.population.persons["activity"] == 2)[:100]
+    entered.labour.enter(inactive)  # still inactive: flows leave them alone
+    for _ in range(12):
+        plain.step()
+        entered.step()
+    np.testing.assert_array_equal(
+        plain.population.persons["activity"], entered.population.persons["activity"]
+    )

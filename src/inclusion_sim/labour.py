@@ -19,22 +19,17 @@ class LabourMarket:
         activity = persons["activity"]
         hh = persons["household"]
         zone = households["zone"][hh].astype(np.int64)
-        self._group = (zone * 2 + persons["no_diploma"]) * 2 + households["initially_poor"][hh]
-        self.active = np.flatnonzero((activity == EMPLOYED) | (activity == UNEMPLOYED))
-        group = self._group[self.active]
-        n_groups = int(self._group.max()) + 1 if len(self._group) else 0
-        unemployed = activity[self.active] == UNEMPLOYED
-        size = np.bincount(group, minlength=n_groups)
-        rate = np.divide(
-            np.bincount(group, weights=unemployed, minlength=n_groups),
-            size,
-            out=np.zeros(n_groups),
-            where=size > 0,
-        )
+        group = (zone * 2 + persons["no_diploma"]) * 2 + households["initially_poor"][hh]
+        self.in_force = (activity == EMPLOYED) | (activity == UNEMPLOYED)
+        n_groups = int(group.max()) + 1 if len(group) else 0
+        size = np.bincount(group[self.in_force], minlength=n_groups)
+        unemployed = np.bincount(group[activity == UNEMPLOYED], minlength=n_groups)
+        rate = np.divide(unemployed, size, out=np.zeros(n_groups), where=size > 0)
         self.job_finding_rate = job_finding_rate
-        self._loss_by_group = job_finding_rate * rate / np.maximum(1 - rate, 1e-9)
-        self.job_loss_rate = self._loss_by_group[group]
+        # Every person carries their group's job-loss rate, so entrants need no recomputation.
+        self.job_loss_rate = (job_finding_rate * rate / np.maximum(1 - rate, 1e-9))[group]
         self.held = np.zeros(len(activity), dtype=bool)
+        self.active = np.flatnonzero(self.in_force)
 
     def hold(self, persons: np.ndarray, held: bool = True) -> None:
         """Take persons out of (or give them back to) the random monthly flows."""
@@ -42,23 +37,26 @@ class LabourMarket:
 
     def enter(self, persons: np.ndarray) -> None:
         """Add persons to the labour force (their activity is set by the caller)."""
-        new = np.setdiff1d(persons, self.active)
-        if len(new):
-            self.active = np.concatenate([self.active, new])
-            self.job_loss_rate = np.concatenate(
-                [self.job_loss_rate, self._loss_by_group[self._group[new]]]
-            )
+        if not self.in_force[persons].all():
+            self.in_force[persons] = True
+            self.active = np.flatnonzero(self.in_force)
 
     def step(self, persons, rng: np.random.Generator) -> None:
-        """One month of flows for every active person not held (one uniform draw each)."""
+        """One month of flows for every active person not held.
+
+        One uniform draw per person of the population (not per active person), so a person's
+        draws do not depend on who else is in the labour force: entrants brought in by an
+        action leave everyone else's random numbers unchanged (common random numbers).
+        """
+        draw = rng.random(len(self.in_force))
         idx = self.active
+        draw = draw[idx]
         activity = persons["activity"][idx]
         months = persons["unemployment_months"][idx]
-        draw = rng.random(len(idx))
         free = ~self.held[idx]
         unemployed = activity == UNEMPLOYED
         finds = free & unemployed & (draw < self.job_finding_rate)
-        loses = free & (activity == EMPLOYED) & (draw < self.job_loss_rate)
+        loses = free & (activity == EMPLOYED) & (draw < self.job_loss_rate[idx])
         months = np.where(unemployed & ~finds, months + 1, 0).astype(months.dtype)
         persons["activity"][idx] = np.where(finds, EMPLOYED, np.where(loses, UNEMPLOYED, activity))
         persons["unemployment_months"][idx] = months

@@ -26,3 +26,9 @@ def test_overrides_are_checked():
         Parameters({"dpe_intensity": [1, 2]})
     with pytest.raises(ParameterError, match="expects a number"):
         Parameters({"living_floor": "high"})
+
+
+def test_whole_number_parameters_reject_fractions():
+    with pytest.raises(ParameterError, match="whole number"):
+        Parameters({"benefit_duration": 12.5})
+    assert Parameters({"benefit_duration": 12})["benefit_duration"] == 12

@@ -2,6 +2,8 @@
 
 Every default lives in ``data/parameters.toml`` with a unit and a source; behavioural ones also
 carry a ``range`` (their prior). Code reads values through :class:`Parameters`, never literals.
+Values fitted by ``inclusion-sim calibrate`` are in ``data/calibrated.toml`` (with their
+provenance) and replace the defaults unless ``Parameters(calibrated=False)``.
 """
 
 from __future__ import annotations
@@ -54,6 +56,23 @@ def load_parameter_table() -> dict[str, Parameter]:
     return table
 
 
+CALIBRATED_FILE = "calibrated.toml"
+
+
+def load_calibrated() -> tuple[dict[str, Any], dict[str, Any]]:
+    """(values, provenance) of the packaged calibrated file; empty when there is none."""
+    file = resources.files("inclusion_sim.data") / CALIBRATED_FILE
+    if not file.is_file():
+        return {}, {}
+    try:
+        data = tomllib.loads(file.read_text("utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{CALIBRATED_FILE}: malformed TOML: {exc}") from None
+    if not isinstance(data.get("values"), dict):
+        raise ValueError(f"{CALIBRATED_FILE}: expected a [values] table of parameter = value")
+    return data["values"], data.get("provenance", {})
+
+
 def suggest(name: str, known) -> str:
     """A ' (did you mean X?)' hint for a misspelt key, or ''."""
     close = difflib.get_close_matches(name, list(known), n=1)
@@ -61,15 +80,25 @@ def suggest(name: str, known) -> str:
 
 
 class Parameters(Mapping[str, Any]):
-    """Parameter values: the packaged defaults with optional overrides applied.
+    """Parameter values: the packaged defaults, then calibrated values, then overrides.
 
     Overrides are checked against the definitions: an unknown name, a list where a number is
     expected (or the reverse), or a list of another length is a :class:`ParameterError`.
+    ``calibrated=False`` gives the raw defaults (plus overrides); ``provenance`` says how the
+    calibrated values were obtained (empty when none were applied).
     """
 
-    def __init__(self, overrides: Mapping[str, Any] | None = None):
+    def __init__(self, overrides: Mapping[str, Any] | None = None, calibrated: bool = True):
         self.definitions = load_parameter_table()
         self._values = {name: p.value for name, p in self.definitions.items()}
+        self.provenance: dict[str, Any] = {}
+        if calibrated:
+            values, self.provenance = load_calibrated()
+            for name, value in values.items():
+                try:
+                    self._values[name] = self._checked(name, value)
+                except ParameterError as exc:
+                    raise ParameterError(f"{CALIBRATED_FILE}: {exc}") from None
         for name, value in (overrides or {}).items():
             self._values[name] = self._checked(name, value)
 
@@ -87,6 +116,8 @@ class Parameters(Mapping[str, Any]):
             return [float(v) for v in value]
         if not _is_number(value):
             raise ParameterError(f"parameter '{name}' expects a number, got {value!r}")
+        if isinstance(default, int) and value != int(value):
+            raise ParameterError(f"parameter '{name}' expects a whole number, got {value!r}")
         return type(default)(value)
 
     def __getitem__(self, name: str) -> Any:

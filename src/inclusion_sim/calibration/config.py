@@ -1,0 +1,148 @@
+"""The calibration file (``calibration/calibration.toml``): what to fit, on what run, and how.
+
+Paths inside it are relative to the file. Every key is checked, and an error names the file, the
+key and what was expected.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+from ..parameters import suggest
+from ..territory.zones import zone_id
+from .priors import Prior, load_priors, select
+from .simulator import Setup
+from .targets import Target, load_targets
+
+# section -> key -> (default, expected type(s), description); None default = required
+SCHEMA: dict[str, dict[str, tuple[Any, type | tuple, str]]] = {
+    "": {
+        "targets": (None, str, "a path to a targets CSV"),
+        "priors": (None, str, "a path to a priors TOML"),
+        "parameters": (None, list, "a list of free parameter names"),
+        "seed": (0, int, "an integer >= 0"),
+        "store": ("store.sqlite", str, "a path to the SQLite store of evaluations"),
+    },
+    "simulation": {
+        "zones": (["saint_fons", "venissieux", "bron", "rest"], list, "a list of zones"),
+        "scale": (0.02, (int, float), "a number in (0, 1]"),
+        "months": (24, int, "an integer >= 1"),
+        "start_year": (2017, int, "an integer"),
+        "start_month": (1, int, "an integer from 1 to 12"),
+        "replications": (2, int, "an integer >= 1 (common seeds per candidate)"),
+        "actions": ({}, dict, "a table of enabled actions and levers"),
+    },
+    "abc": {
+        "particles": (100, int, "an integer >= 2"),
+        "generations": (5, int, "an integer >= 1"),
+        "quantile": (0.5, float, "a number in (0, 1)"),
+        "min_epsilon": (0.0, (int, float), "a number >= 0"),
+        "min_acceptance": (0.02, float, "a number in (0, 1]"),
+        "point_candidates": (10, int, "an integer >= 1 (closest particles tried as the point)"),
+    },
+    "optimise": {
+        "maxiter": (20, int, "an integer >= 1"),
+        "popsize": (8, int, "an integer >= 1"),
+    },
+    "predictive": {
+        "draws": (100, int, "an integer >= 1"),
+        "replications": (5, int, "an integer >= 1"),
+    },
+    "sensitivity": {
+        "parameters": ([], list, "a list of free parameter names (default: the fitted ones)"),
+        "outputs": ([], list, "a list of target figure ids (default: all targets)"),
+        "sobol_n": (64, int, "an integer >= 1, a power of 2"),
+        "morris_trajectories": (10, int, "an integer >= 2"),
+    },
+}
+
+
+class ConfigError(ValueError):
+    """A calibration file cannot be read or does not fit the schema."""
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    setup: Setup
+    targets: list[Target]
+    priors: list[Prior]
+    all_priors: dict[str, Prior]
+    seed: int
+    store: Path
+    replications: int
+    settings: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def section(self, name: str) -> dict[str, Any]:
+        return self.settings[name]
+
+
+def load_config(path: str | PathLike) -> Config:
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: malformed TOML: {exc}") from None
+    settings = {section: _section(path, section, data) for section in SCHEMA}
+    top, sim = settings[""], settings["simulation"]
+    for key, ok in (
+        ("simulation.scale", 0 < sim["scale"] <= 1),
+        ("simulation.months", sim["months"] >= 1),
+        ("simulation.replications", sim["replications"] >= 1),
+        ("seed", top["seed"] >= 0),
+    ):
+        if not ok:
+            raise ConfigError(f"{path}: {key}: out of range")
+    try:
+        zones = tuple(zone_id(z) for z in sim["zones"])
+    except ValueError as exc:
+        raise ConfigError(f"{path}: simulation.zones: {exc}") from None
+    base = path.parent
+    all_priors = load_priors(base / top["priors"])
+    return Config(
+        path=path,
+        setup=Setup(
+            zones=zones,
+            scale=float(sim["scale"]),
+            months=sim["months"],
+            start_year=sim["start_year"],
+            start_month=sim["start_month"],
+            actions=sim["actions"],
+        ),
+        targets=load_targets(base / top["targets"]),
+        priors=select(all_priors, top["parameters"], f"{path}: parameters"),
+        all_priors=all_priors,
+        seed=top["seed"],
+        store=base / top["store"],
+        replications=sim["replications"],
+        settings=settings,
+    )
+
+
+def _section(path: Path, section: str, data: dict) -> dict[str, Any]:
+    table = data if section == "" else data.get(section, {})
+    schema = SCHEMA[section]
+    known = set(schema) | (set(SCHEMA) - {""} if section == "" else set())
+    for key in table:
+        if key not in known:
+            name = f"{section}.{key}" if section else key
+            raise ConfigError(f"{path}: {name}: unknown key{suggest(key, known)}")
+    out = {}
+    for key, (default, kind, expected) in schema.items():
+        name = f"{section}.{key}" if section else key
+        if key not in table:
+            if default is None:
+                raise ConfigError(f"{path}: {name}: missing, expected {expected}")
+            out[key] = default
+            continue
+        value = table[key]
+        if isinstance(value, bool) or not isinstance(value, kind):
+            raise ConfigError(f"{path}: {name}: got {value!r}, expected {expected}")
+        out[key] = value
+    return out

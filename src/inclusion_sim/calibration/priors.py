@@ -1,0 +1,119 @@
+"""Priors of the free behavioural parameters.
+
+Every scalar parameter with a ``range`` in the packaged parameter files (core and actions, so a new
+action's parameters are picked up by themselves) is free, with a uniform prior on its range and
+the parameter's source. A priors file (``calibration/priors.toml``) can narrow or widen a range,
+make it log-uniform, or say why; list-valued parameters are fixed inputs and cannot have priors.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
+
+import numpy as np
+
+from ..parameters import load_parameter_table, suggest
+
+DISTRIBUTIONS = ("uniform", "loguniform")
+KEYS = ("distribution", "range", "source")
+
+
+class PriorError(ValueError):
+    """A priors file names an unknown parameter or describes a prior badly."""
+
+
+@dataclass(frozen=True)
+class Prior:
+    name: str
+    low: float
+    high: float
+    distribution: str = "uniform"
+    source: str = ""
+
+    def _log(self) -> bool:
+        return self.distribution == "loguniform"
+
+    def ppf(self, u):
+        """The value at quantile(s) `u` in [0, 1] (maps a unit cube onto the prior)."""
+        u = np.asarray(u, dtype=float)
+        if self._log():
+            return np.exp(np.log(self.low) + u * (np.log(self.high) - np.log(self.low)))
+        return self.low + u * (self.high - self.low)
+
+    def pdf(self, x):
+        x = np.asarray(x, dtype=float)
+        inside = (x >= self.low) & (x <= self.high)
+        if self._log():
+            density = 1 / (np.maximum(x, 1e-300) * (np.log(self.high) - np.log(self.low)))
+        else:
+            density = np.full(x.shape, 1 / (self.high - self.low))
+        return np.where(inside, density, 0.0)
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return self.ppf(rng.random(n))
+
+
+def load_priors(path: str | PathLike | None = None) -> dict[str, Prior]:
+    """Priors of every free parameter, with a priors file's entries applied (if given)."""
+    table = load_parameter_table()
+    priors = {
+        name: Prior(name, float(p.range[0]), float(p.range[1]), "uniform", p.source)
+        for name, p in table.items()
+        if p.range is not None and not isinstance(p.value, list)
+    }
+    if path is None:
+        return priors
+    path = Path(path)
+    try:
+        entries = tomllib.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise PriorError(f"{path}: file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise PriorError(f"{path}: malformed TOML: {exc}") from None
+    for name, entry in entries.items():
+        if name not in table:
+            raise PriorError(f"{path}: [{name}]: unknown parameter{suggest(name, table)}")
+        if isinstance(table[name].value, list):
+            raise PriorError(f"{path}: [{name}]: list-valued parameters are fixed inputs")
+        if not isinstance(entry, dict):
+            raise PriorError(f"{path}: {name}: expected a table [{name}]")
+        bad = set(entry) - set(KEYS)
+        if bad:
+            raise PriorError(f"{path}: [{name}]: unknown key(s) {sorted(bad)}; expected {KEYS}")
+        base = priors.get(name)
+        if "range" not in entry and base is None:
+            raise PriorError(f"{path}: [{name}]: no range here nor in the parameter files")
+        low, high = entry.get("range", (base.low, base.high) if base else (None, None))
+        distribution = entry.get("distribution", "uniform")
+        if distribution not in DISTRIBUTIONS:
+            raise PriorError(
+                f"{path}: [{name}].distribution: got {distribution!r}, expected one of "
+                f"{DISTRIBUTIONS}"
+            )
+        if not (isinstance(low, int | float) and isinstance(high, int | float) and low < high):
+            raise PriorError(f"{path}: [{name}].range: expected [low, high] with low < high")
+        if distribution == "loguniform" and low <= 0:
+            raise PriorError(f"{path}: [{name}].range: a log-uniform prior needs low > 0")
+        source = entry.get("source", base.source if base else table[name].source)
+        priors[name] = Prior(name, float(low), float(high), distribution, source)
+    return priors
+
+
+def select(priors: dict[str, Prior], names: list[str], where: str = "") -> list[Prior]:
+    """The priors of the parameters to fit, in order; an unknown or fixed name is an error."""
+    missing = [n for n in names if n not in priors]
+    if missing:
+        hint = suggest(missing[0], priors)
+        raise PriorError(
+            f"{where + ': ' if where else ''}no prior for {missing}{hint}: free parameters are "
+            "scalar parameters with a range in the parameter files or the priors file"
+        )
+    return [priors[n] for n in names]
+
+
+def at_quantiles(priors: list[Prior], unit) -> dict[str, float]:
+    """Parameter values at a point of the unit cube of prior quantiles."""
+    return {p.name: float(p.ppf(u)) for p, u in zip(priors, unit, strict=True)}

@@ -1,0 +1,139 @@
+"""Simulating candidate parameter values into target statistics, serially or on an executor.
+
+Candidates run on the raw packaged defaults, not on an earlier calibration, so that calibrating
+twice from the same inputs gives the same result. Any ``concurrent.futures.Executor`` works (the
+setup and the job function are picklable); finished evaluations go to the store at once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from concurrent.futures import Executor, as_completed
+from dataclasses import asdict, dataclass, field
+from functools import cache
+
+import numpy as np
+from tqdm import tqdm
+
+from ..model import InclusionModel
+from ..parameters import Parameters, load_calibrated
+from ..territory.zones import ALL_ZONES
+from .derived import DERIVED
+from .store import Store, evaluation_key
+from .targets import Target, usable, zone_column
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What one evaluation simulates (everything but the free parameters and the seed)."""
+
+    zones: tuple[str, ...] = ALL_ZONES
+    scale: float = 0.02
+    months: int = 24
+    start_year: int = 2017
+    start_month: int = 1
+    actions: dict = field(default_factory=dict)
+    marginals: dict = field(default_factory=dict)
+
+    def context(self, targets: list[Target]) -> str:
+        """The text that, with parameters and seed, determines an evaluation (store key)."""
+        spec = [(t.indicator, t.zone, t.statistic) for t in targets]
+        return json.dumps([asdict(self), spec], sort_keys=True, default=str)
+
+
+@cache
+def _raw_defaults_of_calibrated() -> dict:
+    """Raw defaults of the parameters that the packaged calibrated file changes."""
+    raw = Parameters(calibrated=False)
+    return {name: raw[name] for name in load_calibrated()[0]}
+
+
+def _model(setup: Setup, parameters: dict, seed: int) -> InclusionModel:
+    return InclusionModel(
+        zones=setup.zones,
+        scale=setup.scale,
+        seed=seed,
+        start_year=setup.start_year,
+        start_month=setup.start_month,
+        parameters=_raw_defaults_of_calibrated() | parameters,
+        marginals=setup.marginals,
+        actions=setup.actions,
+    )
+
+
+def _indicators(model: InclusionModel) -> dict[str, np.ndarray]:
+    values = model.current_indicators()
+    values.update({name: f(model) for name, f in DERIVED.items()})
+    return values
+
+
+def simulate(setup: Setup, targets: list[Target], parameters: dict, seed: int) -> np.ndarray:
+    """The targets' statistics for one run (NaN where a target cannot be produced)."""
+    model = _model(setup, parameters, seed)
+    rows = [_indicators(model)]
+    for _ in range(setup.months):
+        model.step()
+        rows.append(_indicators(model))
+    series = {name: np.vstack([r[name] for r in rows]) for name in rows[0]}
+    out = []
+    for t in targets:
+        column = zone_column(t, setup.zones)
+        known = column is not None and all(n in series for n in t.indicators)
+        out.append(t.compute(series, column) if known else np.nan)
+    return np.array(out)
+
+
+def producible(setup: Setup, targets: list[Target]) -> list[Target]:
+    """The targets this setup can produce (others skipped with a warning)."""
+    model = _model(setup, {}, 0)
+    return usable(targets, set(_indicators(model)), setup.zones, setup.months)
+
+
+def _job(args) -> np.ndarray:
+    return simulate(*args)
+
+
+def evaluate(
+    setup: Setup,
+    targets: list[Target],
+    candidates: Sequence[dict[str, float]],
+    seeds: Sequence[int],
+    executor: Executor | None = None,
+    store: Store | None = None,
+    desc: str = "simulations",
+    progress: bool = True,
+) -> np.ndarray:
+    """Statistics of each (candidate, seed) pair: an array (len(candidates), len(targets))."""
+    if len(candidates) != len(seeds):
+        raise ValueError(f"{len(candidates)} candidates but {len(seeds)} seeds")
+    store = store if store is not None else Store()
+    context = setup.context(targets)
+    keys = [evaluation_key(context, c, int(s)) for c, s in zip(candidates, seeds, strict=True)]
+    out = np.full((len(candidates), len(targets)), np.nan)
+    todo = []
+    for i, key in enumerate(keys):
+        cached = store.get(key)
+        if cached is None:
+            todo.append(i)
+        else:
+            out[i] = cached
+    bar = tqdm(
+        total=len(todo), desc=desc, unit="run", disable=not progress or not todo, leave=False
+    )
+    jobs = {i: (setup, targets, dict(candidates[i]), int(seeds[i])) for i in todo}
+
+    def done(i: int, stats: np.ndarray) -> None:
+        out[i] = stats
+        store.put(keys[i], jobs[i][2], jobs[i][3], stats)
+        bar.update()
+
+    if executor is None:
+        for i in todo:
+            done(i, _job(jobs[i]))
+    else:
+        futures = {executor.submit(_job, jobs[i]): i for i in todo}
+        for future in as_completed(futures):
+            done(futures[future], future.result())
+    bar.close()
+    return out

@@ -1,0 +1,124 @@
+"""Calibration methods on tiny models: synthetic-truth recovery (optimiser and ABC-SMC),
+resuming from the store, executors, and the SALib wiring (Sobol on Ishigami, Morris on the
+model)."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+from SALib.test_functions import Ishigami
+
+from inclusion_sim.calibration import abc as abc_module
+from inclusion_sim.calibration import simulator
+from inclusion_sim.calibration.abc import abc_smc
+from inclusion_sim.calibration.optimise import optimise
+from inclusion_sim.calibration.priors import load_priors
+from inclusion_sim.calibration.sensitivity import model_function, model_problem, morris, sobol
+from inclusion_sim.calibration.simulator import Setup, evaluate, simulate
+from inclusion_sim.calibration.store import Store
+from inclusion_sim.calibration.targets import Target
+
+SETUP = Setup(zones=("venissieux",), scale=0.05, months=12)
+PRIORS = [load_priors()[name] for name in ("surface_base", "odds_inactive_poor")]
+TRUTH = {"surface_base": 30.0, "odds_inactive_poor": 1.6}
+SPEC = [
+    ("onpe", "energy_poverty_onpe"),
+    ("rsa", "rsa_beneficiaries"),
+    ("low_income", "low_income_households"),
+]
+
+
+def synthetic_targets(*seeds: int, tolerance: float = 0.02) -> list[Target]:
+    """Targets whose values the model produced at TRUTH (mean over `seeds`)."""
+    draft = [Target(i, ind, "venissieux", "mean_last_12", 1.0, tolerance, 1) for i, ind in SPEC]
+    values = np.mean([simulate(SETUP, draft, TRUTH, seed) for seed in seeds], axis=0)
+    return [
+        Target(t.figure_id, t.indicator, t.zone, t.statistic, float(v), t.tolerance, 1)
+        for t, v in zip(draft, values, strict=True)
+    ]
+
+
+def relative_error(values: dict[str, float]) -> dict[str, float]:
+    """Error per parameter as a share of its prior range."""
+    return {p.name: abs(values[p.name] - TRUTH[p.name]) / (p.high - p.low) for p in PRIORS}
+
+
+def test_optimiser_recovers_the_truth_with_common_random_numbers():
+    """Tolerance: within 5% of each prior range."""
+    targets = synthetic_targets(7)
+    result = optimise(
+        SETUP, targets, PRIORS, seeds=[7], maxiter=12, popsize=6, seed=1, progress=False
+    )
+    assert result.distance < 1
+    assert max(relative_error(result.values).values()) < 0.05
+
+
+def test_abc_smc_posterior_concentrates_on_the_truth(tmp_path, monkeypatch):
+    """Each run has its own seed, so the targets (mean of 3 runs at the truth) carry noise of
+    about 4% per run at this scale, hence a 4% tolerance. Tolerance of the test: the posterior
+    mean within 15% of each prior range, the posterior sd below 60% of the prior's; rerunning
+    on the same store simulates nothing and gives the same result."""
+    targets = synthetic_targets(11, 12, 13, tolerance=0.04)
+    store_path = tmp_path / "abc.sqlite"
+    history = abc_smc(
+        SETUP,
+        targets,
+        PRIORS,
+        particles=40,
+        generations=3,
+        seed=2,
+        store=Store(store_path),
+        progress=False,
+    )
+    final = history[-1]
+    assert len(history) == 3 and final.epsilon < history[1].epsilon
+    assert final.weights.sum() == pytest.approx(1)
+    mean = dict(zip([p.name for p in PRIORS], final.weights @ final.values, strict=True))
+    assert max(relative_error(mean).values()) < 0.15
+    sd = np.sqrt(final.weights @ (final.values - final.weights @ final.values) ** 2)
+    prior_sd = np.array([(p.high - p.low) / np.sqrt(12) for p in PRIORS])
+    assert np.all(sd < 0.6 * prior_sd)
+
+    def no_simulation(args):
+        raise AssertionError("a resumed run must find every evaluation in the store")
+
+    monkeypatch.setattr(simulator, "_job", no_simulation)
+    again = abc_module.abc_smc(
+        SETUP,
+        targets,
+        PRIORS,
+        particles=40,
+        generations=3,
+        seed=2,
+        store=Store(store_path),
+        progress=False,
+    )
+    np.testing.assert_array_equal(again[-1].values, final.values)
+
+
+def test_executor_gives_the_same_results_as_serial():
+    targets = synthetic_targets(3)
+    candidates = [TRUTH, {"surface_base": 25.0, "odds_inactive_poor": 2.5}]
+    serial = evaluate(SETUP, targets, candidates, [1, 2], progress=False)
+    with ThreadPoolExecutor(2) as pool:
+        parallel = evaluate(SETUP, targets, candidates, [1, 2], executor=pool, progress=False)
+    np.testing.assert_array_equal(serial, parallel)
+    assert not np.allclose(serial[0], serial[1])
+
+
+def test_sobol_wiring_recovers_ishigami_indices():
+    """Analytical Ishigami indices (a=7, b=0.1): S1 = 0.314, 0.442, 0; ST = 0.558, 0.442, 0.244."""
+    problem = {"num_vars": 3, "names": ["x1", "x2", "x3"], "bounds": [[-np.pi, np.pi]] * 3}
+    table = sobol(problem, Ishigami.evaluate, 2048, ["y"], seed=4)
+    np.testing.assert_allclose(table["S1"], [0.3139, 0.4424, 0.0], atol=0.05)
+    np.testing.assert_allclose(table["ST"], [0.5576, 0.4424, 0.2437], atol=0.05)
+
+
+def test_morris_on_the_model_ranks_the_parameter_that_moves_each_output():
+    targets = synthetic_targets(5)[:2]  # onpe, rsa
+    function = model_function(SETUP, targets, PRIORS, seeds=[5], progress=False)
+    table = morris(model_problem(PRIORS), function, 4, ["onpe", "rsa"], seed=6)
+    mu = table.set_index(["output", "parameter"])["mu_star"]
+    relative = mu / np.array([t.value for t in targets for _ in PRIORS])
+    assert relative["onpe", "surface_base"] > 5 * relative["onpe", "odds_inactive_poor"]
+    assert relative["rsa", "odds_inactive_poor"] > 5 * relative["rsa", "surface_base"]

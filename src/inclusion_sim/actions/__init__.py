@@ -108,3 +108,7 @@ def create(model: InclusionModel, name: str, levers: dict[str, Any]) -> Action:
     except KeyError:
         raise ValueError(f"unknown action '{name}'{suggest(name, REGISTRY)}") from None
     return cls(model, **levers)
+
+
+# The built-in actions register themselves when imported.
+from . import energy_poverty  # noqa: E402, F401

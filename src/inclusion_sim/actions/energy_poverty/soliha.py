@@ -1,0 +1,141 @@
+"""SOLIHA (document 3.4.2): home visits, eco-gestures and kits, works, relocation, follow-up.
+
+Social workers refer private-stock households (tenants and owner-occupiers) of the covered zones
+to SOLIHA. The technicians are one SimPy resource serving referrals first come, first served;
+an agent's visit stands for `weight` real visits, so it holds the team for
+`weight * 365 / (technicians * visits_per_technician_year)` days: real throughput and waiting
+times in days are the same at any scale, and zero technicians never visit anyone.
+
+Each visited household draws its findings from its own generator (seeded by the action's stream
+and the household's index), so what a visit finds does not depend on how many other visits were
+made: more technicians visit more households, never different ones' outcomes.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+import simpy
+
+from ...territory.figures import figure
+from ...territory.population import DPE_CLASSES, SOCIAL
+from .ranges import draw
+from .records import COMPLETED, RECOMMENDED, STARTED
+from .renovation import finance_works, relocate
+
+CONVENTION = ("Metropolis", "SOLIHA convention")
+CLASS_E = DPE_CLASSES.index("E")  # classes E-G: poor insulation, a building cause
+
+
+class Soliha(mesa.Agent):
+    """The SOLIHA team: a FIFO queue of referred households and a pooled technician resource."""
+
+    def __init__(self, model, records, settings, params, seed: int, energy_poor):
+        super().__init__(model)
+        self.records, self.settings, self.params = records, settings, params
+        self.seed = seed
+        self.energy_poor = energy_poor  # the document's test, vectorised (see the action)
+        self.technicians = float(settings["soliha_technicians"])
+        self.team = simpy.Resource(model.env, capacity=1)
+        self.follow_up = int(figure("action4.follow_up_delay"))  # months after the visit
+        per_year = self.technicians * params["energy_poverty.visits_per_technician_year"]
+        self.days_per_visit = records.weight * 365.0 / per_year if per_year > 0 else np.inf
+        # The average cost of one real visit, to attribute the convention to households.
+        self.cost_per_visit = (
+            params["energy_poverty.technician_cost"]
+            / params["energy_poverty.visits_per_technician_year"]
+        )
+
+    def open_year(self) -> None:
+        cost = self.technicians * self.params["energy_poverty.technician_cost"]
+        self.model.ledger.open_line(*CONVENTION, cost)
+
+    def pay_month(self) -> None:
+        cost = self.technicians * self.params["energy_poverty.technician_cost"] / 12
+        self.model.ledger.pay(*CONVENTION, cost, self.model.steps)
+
+    def refer(self, household: int) -> None:
+        """A social worker reports the household: it joins the visit queue (once in its life)."""
+        self.records.visited[household] = True
+        self.records.count("soliha_referrals", household)
+        if np.isfinite(self.days_per_visit):
+            self.model.env.process(self._visit(household))
+
+    def _visit(self, household: int):
+        env, referred = self.model.env, self.model.env.now
+        with self.team.request() as request:
+            yield request
+            self.records.count("soliha_visits", household)
+            self.records.count("soliha_wait_days", household, env.now - referred)
+            self._findings(household, np.random.default_rng([self.seed, household]))
+            yield env.timeout(self.days_per_visit)  # report, works file, accompaniment
+
+    def _findings(self, i: int, rng: np.random.Generator) -> None:
+        """What the visit finds and does; the draws are always made, in the same order."""
+        hh, rec, p = self.model.population.households, self.records, self.params
+        rec.visit_month[i] = self.model.steps
+        rec.kwh_at_visit[i], rec.price_at_visit[i] = hh["annual_kwh"][i], hh["energy_price"][i]
+        rec.rent_at_visit[i], rec.income_at_visit[i] = hh["rent"][i], hh["income"][i]
+        rec.tenure_at_visit[i] = hh["tenure"][i]
+        rec.spent[i] += self.cost_per_visit * rec.weight
+        behaviour = rng.random() < p["energy_poverty.behaviour_cause_share"]
+        faulty_heating = rng.random() < p["energy_poverty.defective_heating_share"]
+        building = hh["dpe"][i] >= CLASS_E or faulty_heating
+        acts = rng.random() < p["energy_poverty.action_share"]
+        gesture_saving = draw(p, "energy_poverty.eco_gesture_saving", rng)
+        concern = rng.random() < p["energy_poverty.social_concern_share"]
+        if acts:  # eco-gestures are explained in all cases; the kit and habits need the household
+            rec.count("soliha_kits", i)
+            saving = p["energy_poverty.kit_saving"] + (gesture_saving if behaviour else 0.0)
+            hh["annual_kwh"][i] *= 1 - saving
+        if concern:
+            rec.count("soliha_social_concerns", i)
+            centre = self.model.social_centres[hh["zone"][i]]
+            self.model.env.process(centre.case_work())
+        works = False
+        if building:
+            rec.works[i] = RECOMMENDED
+            rec.count("soliha_works_recommended", i)
+            works = finance_works(self.model, rec, self.settings, p, i, rng)
+            if works:
+                rec.works[i] = STARTED
+                rec.count("soliha_works_started", i)
+        severe = bool(self.energy_poor(np.array([i]))[0])
+        if not works and (building or severe) and self.settings["relocation"]:
+            relocate(self.model, rec, p, i, rng)
+
+    def due_events(self) -> None:
+        """Works completed, relocations and 12-month follow-ups falling due this month."""
+        hh, rec, now = self.model.population.households, self.records, self.model.steps
+        for i in np.flatnonzero((rec.works == STARTED) & (rec.works_done_month == now)):
+            hh["annual_kwh"][i] *= 1 - rec.works_saving[i]
+            rec.works[i] = COMPLETED
+            rec.count("soliha_works_completed", i)
+        for i in np.flatnonzero(rec.relocation_month == now):
+            _move_to_social_housing(self.model, i, np.random.default_rng([self.seed, i, 1]))
+            rec.count("soliha_relocations", i)
+        due = np.flatnonzero((rec.visit_month >= 0) & (rec.visit_month == now - self.follow_up))
+        if len(due) == 0:
+            return
+        before = rec.kwh_at_visit[due] * rec.price_at_visit[due]
+        after = hh["annual_kwh"][due] * hh["energy_price"][due]
+        effort_now = after / (12 * hh["income"][due])
+        effort_change = 100 * (effort_now - before / (12 * rec.income_at_visit[due]))
+        for k, i in enumerate(due):
+            rec.count("soliha_followups", i)
+            rec.count("soliha_kwh_saved", i, rec.kwh_at_visit[i] - hh["annual_kwh"][i])
+            rec.count("soliha_eur_saved", i, before[k] - after[k])
+            rec.count("soliha_effort_change", i, effort_change[k])
+
+
+def _move_to_social_housing(model, i: int, rng: np.random.Generator) -> None:
+    """Relocation: a social dwelling of the same surface, its rent and the social DPE mix."""
+    hh, params = model.population.households, model.params
+    dpe_social = np.asarray(params["dpe_shares_social"])
+    dpe = rng.choice(len(dpe_social), p=dpe_social / dpe_social.sum())
+    hh["tenure"][i] = SOCIAL
+    hh["dpe"][i] = dpe
+    hh["rent"][i] = hh["surface"][i] * params["rent_social"]
+    hh["annual_kwh"][i] = (
+        hh["surface"][i] * params["dpe_intensity"][dpe] * (1 - params["prebound_gap"])
+    )

@@ -1,0 +1,281 @@
+"""Action 4, energy poverty: FSL aid, SOLIHA visits, works, relocation (document 3.4).
+
+The baseline reproduces the document's volumes (3.4.1, 3.4.2); money never exceeds its budget;
+technicians are a capacity; tenants' works need the owner; an off action changes nothing.
+"""
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from inclusion_sim import InclusionModel, ScenarioError, figure, load_scenario, simulate
+from inclusion_sim.actions.energy_poverty.records import STARTED
+from inclusion_sim.territory.population import OWNER, PRIVATE_TENANT, SOCIAL
+
+METRO = ["saint_fons", "venissieux", "bron", "rest"]
+PILOT = ["saint_fons", "venissieux"]
+FSL = ("Metropolis", "FSL")
+
+
+def run(zones=PILOT, scale=0.5, months=24, seed=5, levers=None, parameters=None, each=None):
+    """The model with the action; `each(model)` is called after every month."""
+    model = InclusionModel(
+        zones=zones,
+        scale=scale,
+        seed=seed,
+        parameters=parameters,
+        actions={"energy_poverty": levers or {}},
+    )
+    for _ in range(months):
+        model.step()
+        if each:
+            each(model)
+    return model
+
+
+def yearly(model, indicator):
+    """Territory (or single-zone) totals of a monthly flow, summed per simulated year."""
+    r = model.results()
+    r = r[(r["indicator"] == indicator) & (r["zone"] == model.zone_names[-1]) & (r["month"] > 0)]
+    return r.groupby((r["month"] - 1) // 12)["value"].sum().to_numpy()
+
+
+def action(model):
+    return model.actions[0]
+
+
+# --- calibration against the document ------------------------------------------------------------
+@pytest.fixture(scope="module")
+def metro():
+    """The metro-wide baseline, three years, a seed not used for calibration."""
+    return run(zones=METRO, scale=0.1, months=36, seed=11)
+
+
+def test_baseline_reproduces_fsl_households_and_average_aid(metro):
+    # Year 1 is the build-up of arrears from none; 2018-2019 are compared with 3.4.1.
+    grants = yearly(metro, "fsl_grants")[1:]
+    paid = yearly(metro, "fsl_aid_paid")[1:]
+    assert grants.mean() == pytest.approx(figure("action4.fsl_households"), rel=0.10)
+    assert paid.sum() / grants.sum() == pytest.approx(figure("action4.fsl_average_aid"), rel=0.10)
+
+
+def test_baseline_soliha_accompanies_50_households_a_year_in_the_pilot_communes():
+    model = run(scale=1.0, months=36, seed=3)
+    visits = yearly(model, "soliha_visits")
+    assert visits[1:] == pytest.approx([figure("action4.soliha_target")] * 2, rel=0.10)
+    assert yearly(model, "soliha_referrals")[1:].min() > 0
+
+
+# --- money ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("policy", ["queue", "refuse"])
+def test_fsl_spending_never_exceeds_its_budget_in_any_month(policy):
+    """A budget small enough to run out: every month, this year's payments stay under it."""
+    budget = 150_000.0
+    checks = []
+
+    def check(model):
+        year = (model.steps - 1) // 12
+        entries = model.ledger.entries()
+        this_year = entries[(entries["line"] == FSL[1]) & ((entries["month"] - 1) // 12 == year)]
+        checks.append((this_year["amount"].sum(), model.ledger.spent[FSL]))
+
+    model = run(
+        zones=METRO,
+        scale=0.05,
+        months=24,
+        levers={"fsl_budget": budget, "fsl_when_exhausted": policy},
+        each=check,
+    )
+    paid = np.array(checks)
+    assert len(paid) == 24
+    assert np.all(paid <= budget + 1e-6)
+    assert paid[:, 0].max() > 0.95 * budget  # the budget did run out
+    waiting = model.results().query("indicator == 'fsl_waiting_for_budget'")["value"]
+    refused = yearly(model, "fsl_refused").sum()
+    if policy == "queue":
+        assert waiting.max() > 0
+    else:
+        assert waiting.max() == 0 and refused > 0
+
+
+def test_queued_applications_are_paid_first_from_next_years_budget():
+    model = run(zones=METRO, scale=0.05, months=12, levers={"fsl_budget": 150_000.0})
+    queued = list(action(model).fsl.waiting)
+    assert queued
+    model.step()  # January: the budget is renewed and the queue decided first
+    assert not set(queued) & set(action(model).fsl.waiting)
+    arrears = model.population.households["arrears_energy"]
+    assert arrears[queued[0]] == 0 and arrears[queued[1]] == 0  # the first in line were paid
+
+
+def test_every_euro_is_booked_to_a_named_line(metro):
+    lines = set(metro.ledger.entries().groupby(["funder", "line"]).groups)
+    assert FSL in lines and ("Metropolis", "SOLIHA convention") in lines
+    for key, spent in metro.ledger.spent.items():
+        assert spent <= metro.ledger.budget[key] + 1e-6
+
+
+# --- SOLIHA capacity ---------------------------------------------------------------------------
+def test_zero_technicians_give_zero_visits():
+    model = run(levers={"soliha_technicians": 0.0})
+    assert yearly(model, "soliha_visits").sum() == 0
+    assert yearly(model, "soliha_referrals").sum() > 0  # households wait, unvisited
+    assert model.results().query("indicator == 'soliha_queue'")["value"].max() > 0
+    assert model.ledger.spent[("Metropolis", "SOLIHA convention")] == 0
+
+
+def test_more_technicians_never_give_fewer_visits_and_shorten_the_wait():
+    models = [run(levers={"soliha_technicians": t}) for t in (0.0, 0.25, 0.5, 1.0, 2.0)]
+    counts = [yearly(model, "soliha_visits").sum() for model in models]
+    assert counts == sorted(counts)
+    assert counts[-1] > counts[1]
+    waits = [model.current_indicators()["soliha_wait_days"][-1] for model in models[1:]]
+    assert waits[0] > 2 * waits[-1] > 0  # days from referral to visit
+
+
+def test_uncovered_zones_and_social_tenants_are_never_visited():
+    model = run(zones=METRO, scale=0.05, months=24, levers={"soliha_technicians": 5.0})
+    rec = action(model).records
+    visited = rec.visit_month >= 0
+    zone = model.population.households["zone"]
+    assert visited.any()
+    assert np.all(np.isin(zone[visited], [0, 1]))  # Saint-Fons and Vénissieux only
+    assert not np.any(rec.tenure_at_visit[visited] == SOCIAL)
+
+
+# --- works, relocation, follow-up ----------------------------------------------------------------
+GENEROUS = {
+    "soliha_technicians": 3.0,
+    "referral_rate": 1.0,
+    "renovation_budget": 5e6,
+    "top_up_budget": 5e6,
+}
+
+
+@pytest.fixture(scope="module")
+def busy():
+    """Many visits and ample renovation money, so every path of the visit is taken."""
+    return run(scale=1.0, months=30, seed=2, levers=GENEROUS)
+
+
+def test_tenants_works_never_happen_without_the_owners_agreement(busy):
+    rec = action(busy).records
+    works = rec.works >= STARTED
+    tenants = rec.tenure_at_visit == PRIVATE_TENANT
+    assert (works & tenants).any() and (works & (rec.tenure_at_visit == OWNER)).any()
+    assert np.all(rec.owner_agreed[works & tenants])
+    assert not np.all(rec.owner_agreed[tenants & (rec.works > 0)])  # some landlords refused
+
+
+def test_no_landlord_agreement_means_no_tenant_works():
+    model = run(
+        scale=1.0, months=24, levers=GENEROUS, parameters={"energy_poverty.owner_agreement": 0.0}
+    )
+    rec = action(model).records
+    works = rec.works >= STARTED
+    assert works.any()
+    assert not np.any(works & (rec.tenure_at_visit == PRIVATE_TENANT))
+
+
+def test_works_and_relocation_change_the_dwelling(busy):
+    hh, rec = busy.population.households, action(busy).records
+    done = rec.works == 3
+    assert done.any()
+    assert np.all(hh["annual_kwh"][done] < 0.8 * rec.kwh_at_visit[done])  # >= 25% saved
+    moved = (rec.relocation_month > 0) & (rec.relocation_month <= busy.steps)
+    assert moved.any()
+    assert np.all(hh["tenure"][moved] == SOCIAL)
+    np.testing.assert_allclose(hh["rent"][moved], hh["surface"][moved] * 6.0)
+
+
+def test_follow_up_after_a_year_records_savings(busy):
+    followups = yearly(busy, "soliha_followups")
+    visits = yearly(busy, "soliha_visits")
+    assert followups[0] == 0 and followups[1] == pytest.approx(visits[0], abs=1)
+    assert yearly(busy, "soliha_kwh_saved").sum() > 0
+    assert yearly(busy, "soliha_eur_saved").sum() > 0
+
+
+def test_renovation_spending_stays_within_its_budget():
+    levers = GENEROUS | {"renovation_budget": 100_000.0}
+    model = run(scale=1.0, months=24, levers=levers)
+    spent = model.ledger.entries().query("line == 'renovation aid'")
+    by_year = spent.groupby((spent["month"] - 1) // 12)["amount"].sum()
+    assert len(by_year) and np.all(by_year <= 100_000.0 + 1e-6)
+
+
+# --- the action off, and bad levers --------------------------------------------------------------
+def test_action_off_equals_the_no_action_model_exactly(tmp_path):
+    path = tmp_path / "off.toml"
+    path.write_text(
+        'name = "off"\nseed = 4\n[territory]\nzones = ["saint_fons", "venissieux"]\n'
+        "scale = 0.2\n[horizon]\nmonths = 14\n[actions.energy_poverty]\nenabled = false\n"
+        "soliha_technicians = 3.0\n"
+    )
+    scenario = load_scenario(path)
+    assert scenario.actions == {}
+    off = simulate(scenario).results()
+    plain = InclusionModel(zones=PILOT, scale=0.2, seed=4)
+    for _ in range(14):
+        plain.step()
+    pd.testing.assert_frame_equal(off, plain.results())
+
+
+def test_an_idle_action_leaves_the_core_results_unchanged():
+    """Its own random stream: drawing numbers without acting changes no core value."""
+    idle = {"take_up_factor": 0.0, "soliha_technicians": 0.0}
+    core = run(scale=0.2, months=14, levers=idle).results()
+    plain = InclusionModel(zones=PILOT, scale=0.2, seed=5)
+    for _ in range(14):
+        plain.step()
+    expected = plain.results()
+    core = core[core["indicator"].isin(expected["indicator"].unique())].reset_index(drop=True)
+    pd.testing.assert_frame_equal(core, expected)
+    active = run(scale=0.2, months=14).results()  # the acting action does change arrears
+    arrears = [r.query("indicator == 'households_in_arrears'")["value"] for r in (active, expected)]
+    assert not np.array_equal(*arrears)
+
+
+BAD_LEVERS = {
+    "fsl_budget = -800000.0": "actions.energy_poverty.fsl_budget: got -800000.0, expected a "
+    "number >= 0",
+    "fsl_budjet = 1.0": "actions.energy_poverty.fsl_budjet: unknown lever for action "
+    "'energy_poverty' (did you mean 'fsl_budget'?)",
+    "referral_rate = 1.5": "actions.energy_poverty.referral_rate: got 1.5, expected a share",
+    'fsl_when_exhausted = "later"': "actions.energy_poverty.fsl_when_exhausted: got 'later'",
+    'soliha_zones = ["lyon"]': "actions.energy_poverty.soliha_zones: unknown zone 'lyon'",
+}
+
+
+@pytest.mark.parametrize("line", BAD_LEVERS)
+def test_bad_levers_are_rejected_with_a_one_line_error(line, tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text(f"[actions.energy_poverty]\n{line}\n")
+    with pytest.raises(ScenarioError) as error:
+        load_scenario(path)
+    message = str(error.value)
+    assert BAD_LEVERS[line] in message and "\n" not in message
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("renovation_budget = -1", "actions.energy_poverty.renovation_budget: got -1"),
+        ("soliha_technician = 2", "actions.energy_poverty.soliha_technician: unknown lever"),
+    ],
+)
+def test_cli_rejects_a_bad_lever_with_exit_code_2(line, expected, tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text(f"[actions.energy_poverty]\n{line}\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "inclusion_sim.cli", "run", path, "--out", tmp_path / "out"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert expected in result.stderr
+    assert not (tmp_path / "out").exists()

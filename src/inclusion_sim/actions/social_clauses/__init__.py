@@ -1,0 +1,317 @@
+"""Action 5, social clauses in public procurement (document 3.5.1-3.5.7).
+
+Public buyers award, month by month, positions for their clause hours (`contracts`); the
+facilitator matches eligible job seekers to them (`facilitator`, SimPy); workers work their
+contract and then follow a pathway (`workers`). Hours are real hours: at scale s an
+agent-position stands for 1/s positions, and the Metropolis's hours are shared with the
+simulated zones in proportion to their population. Indicators cover the last 12 months, so at
+month 12 of a run starting in January they are the calendar year's figures.
+"""
+
+from __future__ import annotations
+
+import calendar
+from bisect import bisect_right
+from typing import Any
+
+import numpy as np
+
+from ...indicators import percent
+from ...territory.figures import figure
+from ...territory.population import INACTIVE
+from ...territory.zones import zone_id
+from .. import Action, LeverError, register
+from .contracts import BUYERS, SECTORS, TOOLS, Position, PublicBuyer, hours_2017
+from .facilitator import BACKLOG, NO_CANDIDATE, Facilitator, eligible
+from .workers import FOLLOW_UPS, Contract, Workforce
+
+WINDOW = 12  # months covered by the indicators
+
+UNITS: dict[str, tuple[str, str]] = {
+    "clause_hours": (
+        "hours",
+        "clause hours of contracts awarded in the last 12 months to residents",
+    ),
+    **{
+        f"clause_hours_{key}": ("hours", f"clause hours of the last 12 months, {kind} {key}")
+        for kind, keys in (("buyer", BUYERS), ("sector", SECTORS), ("tool", TOOLS))
+        for key in keys
+    },
+    "clause_hours_unfilled": (
+        "hours",
+        "clause hours of the last 12 months not filled (no eligible candidate or facilitator "
+        "backlog); Territory only",
+    ),
+    "clause_persons_employed": ("persons", "distinct persons hired by a clause, last 12 months"),
+    "clause_hours_per_person": ("hours/person", "clause hours per person employed, last 12 months"),
+    "clause_contract_months": ("months", "mean duration of the contracts of the last 12 months"),
+    "clause_women_share": ("%", "women among the persons employed, last 12 months"),
+    "clause_skilled_share": ("%", "contracts of the last 12 months that required a diploma"),
+    "clause_hours_share": ("%", "share of the territory's clause hours going to the zone"),
+    "clause_persons_share": ("%", "share of the territory's clause persons living in the zone"),
+    "clause_qpv_hours_share": ("%", "share of the zone's clause hours going to QPV residents"),
+    "clause_qpv_persons_share": ("%", "share of the zone's clause persons living in a QPV"),
+    **{
+        f"clause_employed_{m}m": (
+            "%",
+            f"former clause workers employed {m} months after a contract",
+        )
+        for m in FOLLOW_UPS
+    },
+    "clause_wait_days": ("days", "mean wait of the last 12 months' positions for an adviser"),
+    "clause_facilitator_cost_per_hour": ("EUR/hour", "facilitator cost per clause hour"),
+    "clause_facilitator_cost_per_person": ("EUR/person", "facilitator cost per person employed"),
+    "clause_workers_in_contract": ("persons", "persons currently working a clause contract"),
+}
+
+
+@register
+class SocialClauses(Action):
+    name = "social_clauses"
+    levers = {
+        "buyers": list(BUYERS),
+        "clause_rate": {"construction": 0.05, "roads": 0.05, "cleanliness": 0.10}
+        | {s: 0.05 for s in SECTORS[3:]},
+        "new_labour_hours": {},
+        "tool_shares": {"social_clause": 0.75, "integration_tender": 0.15, "set_aside": 0.10},
+        "priority_zones": [],
+        "priority_qpv": False,
+        "priority_weight": 1.0,
+        "facilitator_advisers": 10.0,
+        "facilitator_cost_per_adviser": 60_000.0,
+    }
+    sources = {
+        "buyers": "document 3.5.2: the Metropolis, the public housing consortium (Grand Lyon "
+        "Habitat and the other social landlords) and other public buyers, all in 2017",
+        "clause_rate": "share of labour hours reserved for integration; ANRU rule (literature.md): "
+        ">= 5% of hours on works, >= 10% on neighbourhood management (read as cleanliness); 5% "
+        "assumed for services. The 2017 hours (clauses_2017.csv) are at these rates",
+        "new_labour_hours": "none in 2017 (3.5.2, 3.5.7: clauses mostly in construction and "
+        "cleanliness); sector -> labour hours a year of the Metropolis departments' contracts "
+        "newly carrying clauses (the diversification lever, 3.5.7)",
+        "tool_shares": "assumption: the document names the three tools without their shares "
+        "(3.5.2); social clauses are the main tool",
+        "priority_zones": "none in 2017: 3.5.7 reports the difficulty of targeting hours locally; "
+        "3.5.2 names Vénissieux and Saint-Fons as the aim",
+        "priority_qpv": "false in 2017 (3.5.7, as priority_zones)",
+        "priority_weight": "1 = no priority in 2017 (3.5.7); relative chance of a priority "
+        "resident being matched",
+        "facilitator_advisers": "assumption: about one adviser per 70,000 clause hours a year "
+        "(order of magnitude of French clause facilitators; the document names the service "
+        "provider, 3.5.5, not its size); to calibrate",
+        "facilitator_cost_per_adviser": "assumption: loaded yearly cost of one adviser "
+        "(the document: the provider is the action's main cost, 3.5.6, amount not given)",
+    }
+    units = UNITS
+    # Weighted distinct persons hired by a clause over the last 12 months.
+    outcomes = {"clause_persons_employed": "increase"}
+
+    @classmethod
+    def validate_levers(cls, levers: dict[str, Any]) -> None:
+        super().validate_levers(levers)
+        for key, known in (("clause_rate", SECTORS), ("new_labour_hours", SECTORS)) + (
+            ("tool_shares", TOOLS),
+        ):
+            for name, value in levers.get(key, {}).items():
+                if name not in known:
+                    raise LeverError(key, f"unknown key '{name}', expected one of {list(known)}")
+                if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+                    raise LeverError(key, f"{name} = {value!r}, expected a number >= 0")
+        if any(v > 1 for v in levers.get("clause_rate", {}).values()):
+            raise LeverError("clause_rate", "a rate is a share of labour hours, expected <= 1")
+        if "tool_shares" in levers and sum(levers["tool_shares"].values()) <= 0:
+            raise LeverError("tool_shares", "expected at least one share > 0")
+        for buyer in levers.get("buyers", []):
+            if buyer not in BUYERS:
+                raise LeverError("buyers", f"unknown buyer {buyer!r}, expected among {BUYERS}")
+        for zone in levers.get("priority_zones", []):
+            try:
+                zone_id(zone)
+            except (ValueError, TypeError) as exc:
+                raise LeverError("priority_zones", str(exc)) from None
+
+    def __init__(self, model, **levers: Any):
+        super().__init__(model, **levers)
+        s, params = self.settings, model.params
+        rate = self.levers["clause_rate"] | s["clause_rate"]
+        tools = self.levers["tool_shares"] | s["tool_shares"]
+        tool_share = np.array([tools[t] for t in TOOLS]) / sum(tools.values())
+        factor = np.array([rate[k] / self.levers["clause_rate"][k] for k in SECTORS])
+        hours = hours_2017() * factor
+        hours[0] += np.array([s["new_labour_hours"].get(k, 0.0) * rate[k] for k in SECTORS])
+        population = sum(m.population for m in model.marginals)
+        self.population_share = population / figure("metro.population_2018")
+        self.agent_share = self.population_share / model.population.weight
+        self.buyers = [
+            PublicBuyer(model, b, np.outer(hours[b], tool_share) * (name in s["buyers"]))
+            for b, name in enumerate(BUYERS)
+        ]
+        self.facilitator = Facilitator(model, s["facilitator_advisers"], self.agent_share, self.rng)
+        self.yearly_cost = (
+            s["facilitator_advisers"] * s["facilitator_cost_per_adviser"] * self.population_share
+        )
+        self.workforce = Workforce(model, self.rng)
+        persons, households = model.population.persons, model.population.households
+        self.disabled = (
+            self.rng.random(len(persons["age"])) < params["social_clauses.disabled_share"]
+        )
+        priority_codes = [
+            model.zones.index(z) for z in map(zone_id, s["priority_zones"]) if z in model.zones
+        ]
+        zone = households["zone"][persons["household"]]
+        priority = np.isin(zone, priority_codes)
+        if s["priority_qpv"]:
+            priority |= households["qpv"][persons["household"]]
+        self.priority_weight = np.where(priority, s["priority_weight"], 1.0)
+        self.mean_months = int(figure("action5.contract_duration"))
+        self.contracts: list[Contract] = []
+        self.unfilled: list[tuple[int, float, str]] = []  # step, agent-hours, reason
+        self.payments: list[tuple[int, float]] = []
+        self.generated_hours = 0.0  # agent-hours
+
+    # --- the monthly mechanism --------------------------------------------------------------
+    def step(self) -> None:
+        model, step = self.model, self.model.steps
+        self.workforce.work_month(step)
+        self.workforce.after_contracts(step)
+        self._pay_facilitator(step)
+        repeat = self.workforce.repeat_until >= step
+        pool = np.flatnonzero(eligible(model, self.disabled, repeat))
+        # Inactive candidates join the labour force now, in one batch, so that a hire's pay
+        # counts in the household's income from the contract's first month.
+        model.labour.enter(pool[model.population.persons["activity"][pool] == INACTIVE])
+        self.facilitator.set_pool(pool, self.priority_weight[pool], repeat[pool])
+        self._month_days = calendar.monthrange(*model.calendar_month)[1]
+        for buyer in self.buyers:
+            for position in buyer.award(self.agent_share, self._draw_position):
+                self.generated_hours += position.hours
+                model.env.process(self.facilitator.match(position, self._hire, self._unfilled))
+
+    def _draw_position(self, buyer: int, cells: np.ndarray) -> Position:
+        params, rng = self.model.params, self.rng
+        sector, tool = divmod(int(rng.choice(len(cells), p=cells)), len(TOOLS))
+        spread = params["social_clauses.contract_months_spread"]
+        name = SECTORS[sector]
+        return Position(
+            buyer=buyer,
+            sector=sector,
+            tool=tool,
+            months=int(rng.integers(self.mean_months - spread, self.mean_months + spread + 1)),
+            monthly_hours=params["social_clauses.monthly_hours"],
+            skilled=bool(rng.random() < params[f"social_clauses.skilled_share_{name}"]),
+            woman_share=params[f"social_clauses.women_share_{name}"],
+            created=self.model.env.now + rng.uniform(0, self._month_days),
+        )
+
+    def _hire(self, person: int, position: Position, waited: float) -> None:
+        hh = self.model.population.households
+        household = self.model.population.persons["household"][person]
+        worker = self.workforce.hire(person, position)
+        contract = Contract(
+            position=position,
+            person=person,
+            start=self.model.steps,
+            waited=waited,
+            zone=int(hh["zone"][household]),
+            qpv=bool(hh["qpv"][household]),
+            woman=bool(self.model.population.persons["sex"][person] == 1),
+        )
+        worker.contracts.append(contract)
+        self.contracts.append(contract)
+
+    def _unfilled(self, position: Position, reason: str) -> None:
+        self.unfilled.append((self.model.steps, position.hours, reason))
+
+    def _pay_facilitator(self, step: int) -> None:
+        """The Metropolis pays the provider monthly from a yearly line (3.5.6)."""
+        ledger, line = self.model.ledger, ("Metropolis", "clause facilitator")
+        if line not in ledger.budget or self.model.calendar_month[1] == 1:
+            ledger.open_line(*line, self.yearly_cost)
+        self.payments.append((step, ledger.pay(*line, self.yearly_cost / 12, step)))
+
+    # --- accounting and indicators ----------------------------------------------------------
+    def hours_balance(self) -> dict[str, float]:
+        """Real hours: generated = worked + still to work + waiting for matching + unfilled."""
+        w = self.model.population.weight
+        return {
+            "generated": self.generated_hours * w,
+            "worked": self.workforce.worked_hours * w,
+            "in_contract": self.workforce.remaining_hours() * w,
+            "pending": self.facilitator.pending_hours * w,
+            "unfilled": sum(h for _, h, _ in self.unfilled) * w,
+        }
+
+    def indicators(self) -> dict[str, np.ndarray]:
+        model, w, n = self.model, self.model.population.weight, self.model.n_zones
+        since = model.steps - WINDOW
+        recent = self.contracts[bisect_right([c.start for c in self.contracts], since) :]
+        zone = np.array([c.zone for c in recent], dtype=np.int64)
+        hours = np.array([c.position.hours for c in recent]) * w
+
+        def by_zone(values=None, mask=None) -> np.ndarray:
+            keep = np.ones(len(recent), dtype=bool) if mask is None else mask
+            weights = None if values is None else values[keep]
+            return np.bincount(zone[keep], weights=weights, minlength=n).astype(float)
+
+        out = {"clause_hours": model.zone_values(by_zone(hours))}
+        for attr, keys in (("buyer", BUYERS), ("sector", SECTORS), ("tool", TOOLS)):
+            code = np.array([getattr(c.position, attr) for c in recent], dtype=np.int64)
+            for k, key in enumerate(keys):
+                out[f"clause_hours_{key}"] = model.zone_values(by_zone(hours, code == k))
+        unfilled = sum(h for s, h, _ in self.unfilled if s > since) * w
+        out["clause_hours_unfilled"] = _territory_only(unfilled, n)
+
+        # Distinct persons: each person's latest contract in the window.
+        latest = {c.person: c for c in recent}
+        people = list(latest.values())
+        p_zone = np.array([c.zone for c in people], dtype=np.int64)
+        persons = np.bincount(p_zone, minlength=n).astype(float)
+        women = np.bincount(p_zone, weights=[c.woman for c in people], minlength=n)
+        p_qpv = np.bincount(p_zone, weights=[c.qpv for c in people], minlength=n)
+        zone_hours = by_zone(hours)
+        out["clause_persons_employed"] = model.zone_values(persons * w)
+        out["clause_hours_per_person"] = percent(zone_hours, persons * w) / 100
+        months = np.array([c.position.months for c in recent], dtype=float)
+        out["clause_contract_months"] = percent(by_zone(months), by_zone()) / 100
+        out["clause_women_share"] = percent(women, persons)
+        skilled = np.array([c.position.skilled for c in recent], dtype=float)
+        out["clause_skilled_share"] = percent(by_zone(skilled), by_zone())
+        total_hours, total_persons = np.full(n, zone_hours.sum()), np.full(n, persons.sum())
+        out["clause_hours_share"] = _share(zone_hours, total_hours)
+        out["clause_persons_share"] = _share(persons, total_persons)
+        qpv = np.array([c.qpv for c in recent], dtype=bool)
+        out["clause_qpv_hours_share"] = percent(by_zone(hours, qpv), zone_hours)
+        out["clause_qpv_persons_share"] = percent(p_qpv, persons)
+        for m in FOLLOW_UPS:
+            out[f"clause_employed_{m}m"] = percent(
+                self.workforce.employed_after[m], self.workforce.checked[m]
+            )
+        waited = np.array([c.waited for c in recent])
+        out["clause_wait_days"] = percent(by_zone(waited), by_zone()) / 100
+        cost = sum(paid for s, paid in self.payments if s > since)
+        cost_per_hour = cost / zone_hours.sum() if zone_hours.sum() > 0 else np.nan
+        out["clause_facilitator_cost_per_hour"] = np.full(len(out["clause_hours"]), cost_per_hour)
+        out["clause_facilitator_cost_per_person"] = (
+            percent(zone_hours * cost_per_hour, persons * w) / 100
+        )
+        working = self.workforce.in_contract()
+        out["clause_workers_in_contract"] = model.zone_values(
+            np.bincount(self.workforce.zone[working], minlength=n) * w
+        )
+        return out
+
+
+def _territory_only(value: float, n_zones: int) -> np.ndarray:
+    """A value known for the whole territory only (zones NaN)."""
+    return np.append(np.full(n_zones, np.nan), value) if n_zones > 1 else np.array([value])
+
+
+def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
+    """100 * part / whole per zone, and 100 for the total (NaN when nothing happened)."""
+    share = percent(part, whole)
+    if len(part) > 1:
+        share[-1] = 100.0 if whole[0] > 0 else np.nan
+    return share
+
+
+__all__ = ["SocialClauses", "BACKLOG", "NO_CANDIDATE"]

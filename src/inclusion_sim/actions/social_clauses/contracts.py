@@ -1,0 +1,93 @@
+"""Public buyers and the clause positions their contracts generate (document 3.5.2).
+
+The 2017 hours of each buyer come from the document's figures; their split by sector is an
+assumption kept in ``data/clauses_2017.csv`` (which also states the reading of the ambiguous
+Grand Lyon Habitat sentence). A clause rate is a share of a contract's labour hours reserved for
+people in integration, so a buyer's hours in a sector scale with rate / 2017 rate.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from importlib import resources
+
+import mesa
+import numpy as np
+
+from ...territory.figures import figure, load_figures
+
+BUYERS = ("metropolis", "grand_lyon_habitat", "other_social_landlords", "other_public_buyers")
+SECTORS = (
+    "construction",
+    "roads",
+    "cleanliness",
+    "communication",
+    "it",
+    "insurance",
+    "intellectual",
+)
+TOOLS = ("social_clause", "integration_tender", "set_aside")
+
+
+def hours_2017() -> np.ndarray:
+    """Hours generated in 2017 by buyer x sector, from the figures and the assumed sector split."""
+    figures = load_figures()
+    table = np.zeros((len(BUYERS), len(SECTORS)))
+    source = resources.files("inclusion_sim.data") / "clauses_2017.csv"
+    with source.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            ids = [term.strip() for term in row["buyer_hours_2017"].split(" - ")]
+            total = figure(ids[0], figures) - sum(figure(i, figures) for i in ids[1:])
+            b, s = BUYERS.index(row["buyer"]), SECTORS.index(row["sector"])
+            table[b, s] = total * float(row["sector_share"])
+    return table
+
+
+@dataclass
+class Position:
+    """One agent-position: a worker for `months` months at `monthly_hours` hours a month."""
+
+    buyer: int
+    sector: int
+    tool: int
+    months: int
+    monthly_hours: float
+    skilled: bool
+    woman_share: float  # the sector's share of positions filled by women
+    created: float  # SimPy day
+
+    @property
+    def hours(self) -> float:
+        return self.months * self.monthly_hours
+
+
+class PublicBuyer(mesa.Agent):
+    """A buyer awarding, month by month, positions for its annual clause hours.
+
+    `owed` carries agent-hours still to award, so the hours over a year equal the target within
+    one position, whatever the scale.
+    """
+
+    def __init__(self, model, code: int, annual_hours: np.ndarray):
+        super().__init__(model)
+        self.code = code
+        self.name = BUYERS[code]
+        self.annual_hours = annual_hours  # real hours, sector x tool
+        self.owed = 0.0
+        self.awarded_hours = 0.0  # agent-hours
+
+    def award(self, agent_share: float, draw_position) -> list[Position]:
+        """This month's positions; `agent_share` turns real hours into agent-hours."""
+        total = self.annual_hours.sum()
+        if total <= 0:
+            return []
+        self.owed += total / 12 * agent_share
+        cells = self.annual_hours.ravel() / total
+        positions = []
+        while self.owed > 0:
+            position = draw_position(self.code, cells)
+            self.owed -= position.hours
+            self.awarded_hours += position.hours
+            positions.append(position)
+        return positions

@@ -1,0 +1,158 @@
+"""Clause workers: hiring, the months of work, and each worker's pathway afterwards.
+
+While in a contract a person is held out of the labour market's random flows, counts as
+employed and earns the contract's pay. When it ends the person follows a pathway (3.5.2, 'job
+first'): another clause contract, an ordinary job, training, or back to unemployment; former
+workers who are unemployed keep an extra chance of finding a job for a while.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mesa
+import numpy as np
+
+from ...territory.population import EMPLOYED, INACTIVE, UNEMPLOYED
+from .contracts import Position
+
+NEXT_CLAUSE, ORDINARY_JOB, TRAINING, UNEMPLOYMENT = range(4)
+PATHWAYS = ("another clause contract", "ordinary job", "training", "unemployment")
+FOLLOW_UPS = (6, 12)  # months after a contract at which employment is observed
+
+
+@dataclass
+class Contract:
+    position: Position
+    person: int
+    start: int  # model step of the hire; work starts the next month
+    waited: float  # days the position waited for an adviser
+    zone: int
+    qpv: bool
+    woman: bool
+
+
+class Worker(mesa.Agent):
+    """A person who held a clause contract: a view on the person row plus its history."""
+
+    def __init__(self, model, index: int):
+        super().__init__(model)
+        self.index = index
+        self.contracts: list[Contract] = []
+        self.pathways: list[str] = []
+
+    @property
+    def person(self):
+        return self.model.person_agents[self.index]
+
+
+class Workforce:
+    """Per-person contract state as arrays (vectorised monthly work and pathways)."""
+
+    def __init__(self, model, rng: np.random.Generator):
+        self.model, self.rng = model, rng
+        params = model.params
+        n = model.population.n_persons
+        self.pay = params["social_clauses.hourly_pay"]
+        self.months_left = np.zeros(n, dtype=np.int64)
+        self.monthly_hours = np.zeros(n)
+        self.started = np.zeros(n, dtype=np.int64)  # contract months, for the pathway
+        self.was_inactive = np.zeros(n, dtype=bool)
+        self.restore_months = np.zeros(n, dtype=np.int64)
+        self.restore_wage = np.zeros(n)
+        self.repeat_until = np.full(n, -1)
+        self.boost_until = np.full(n, -1)
+        self.training_until = np.full(n, -1)
+        self.ended: dict[int, np.ndarray] = {}  # step -> persons whose contract ended then
+        self.checked = {m: np.zeros(model.n_zones) for m in FOLLOW_UPS}
+        self.employed_after = {m: np.zeros(model.n_zones) for m in FOLLOW_UPS}
+        self.workers: dict[int, Worker] = {}
+        self.zone = model.population.households["zone"][model.population.persons["household"]]
+        self.worked_hours = 0.0  # agent-hours
+
+    def in_contract(self) -> np.ndarray:
+        return self.months_left > 0
+
+    def hire(self, person: int, position: Position) -> Worker:
+        persons, labour = self.model.population.persons, self.model.labour
+        if self.months_left[person] > 0:
+            raise RuntimeError(f"person {person} already holds a clause contract")
+        self.was_inactive[person] = persons["activity"][person] == INACTIVE
+        self.restore_months[person] = persons["unemployment_months"][person]
+        self.restore_wage[person] = persons["wage"][person]
+        persons["activity"][person] = EMPLOYED
+        persons["unemployment_months"][person] = 0
+        persons["wage"][person] = self.pay * position.monthly_hours
+        labour.hold(np.array([person]))
+        self.months_left[person] = self.started[person] = position.months
+        self.monthly_hours[person] = position.monthly_hours
+        self.repeat_until[person] = -1
+        worker = self.workers.get(person)
+        if worker is None:
+            worker = self.workers[person] = Worker(self.model, person)
+        return worker
+
+    def work_month(self, step: int) -> None:
+        """Every worker in a contract works its monthly hours; finished contracts end."""
+        working = np.flatnonzero(self.months_left > 0)
+        self.worked_hours += self.monthly_hours[working].sum()
+        self.months_left[working] -= 1
+        done = working[self.months_left[working] == 0]
+        self.model.labour.hold(done, False)
+        self._pathways(done, step)
+
+    def _pathways(self, done: np.ndarray, step: int) -> None:
+        params, persons = self.model.params, self.model.population.persons
+        p = [params[f"social_clauses.p_{k}"] for k in ("next_clause", "ordinary_job", "training")]
+        outcome = np.searchsorted(np.cumsum(p), self.rng.random(len(done)), side="right")
+        self._back_to_search(done[(outcome == NEXT_CLAUSE) | (outcome == UNEMPLOYMENT)])
+        job = done[outcome == ORDINARY_JOB]
+        persons["wage"][job] = np.maximum(self.restore_wage[job], persons["wage"][job])
+        training = done[outcome == TRAINING]
+        persons["activity"][training] = INACTIVE
+        self.model.labour.hold(training)
+        self.training_until[training] = step + params["social_clauses.training_months"]
+        self.repeat_until[done[outcome == NEXT_CLAUSE]] = (
+            step + params["social_clauses.repeat_wait_months"]
+        )
+        self.boost_until[done] = step + params["social_clauses.extra_job_finding_months"]
+        self.ended[step] = done
+        for person, k in zip(done, outcome, strict=True):
+            self.workers[int(person)].pathways.append(PATHWAYS[k])
+
+    def _back_to_search(self, idx: np.ndarray) -> None:
+        """Back to where the person was: two months of work open no insurance rights (2017
+        rules: 4 months), so a job seeker's spell and benefit go on, and a person hired from
+        inactivity (e.g. on RSA, kept in the household's other income) is inactive again; the
+        contract's pay stays their wage for a later job."""
+        persons = self.model.population.persons
+        inactive = self.was_inactive[idx]
+        persons["activity"][idx] = np.where(inactive, INACTIVE, UNEMPLOYED)
+        months = self.restore_months[idx] + self.started[idx]
+        persons["unemployment_months"][idx] = np.where(inactive, 0, months)
+        restored = self.restore_wage[idx]
+        persons["wage"][idx] = np.where(restored > 0, restored, persons["wage"][idx])
+
+    def after_contracts(self, step: int) -> None:
+        """Training ends; the 'job first' extra job finding; employment 6 and 12 months on."""
+        params, persons = self.model.params, self.model.population.persons
+        back = np.flatnonzero(self.training_until == step)
+        self._back_to_search(back)
+        self.model.labour.hold(back, False)
+        activity = persons["activity"]
+        searching = (activity == UNEMPLOYED) | ((activity == INACTIVE) & self.was_inactive)
+        seekers = np.flatnonzero((self.boost_until >= step) & searching & ~self.model.labour.held)
+        found = seekers[self.rng.random(len(seekers)) < params["social_clauses.extra_job_finding"]]
+        persons["activity"][found] = EMPLOYED
+        persons["unemployment_months"][found] = 0
+        n = self.model.n_zones
+        for months in FOLLOW_UPS:
+            cohort = self.ended.get(step - months, np.empty(0, dtype=np.int64))
+            zone = self.zone[cohort]
+            employed = persons["activity"][cohort] == EMPLOYED
+            self.checked[months] += np.bincount(zone, minlength=n)
+            self.employed_after[months] += np.bincount(zone, weights=employed, minlength=n)
+
+    def remaining_hours(self) -> float:
+        """Agent-hours of running contracts not yet worked."""
+        return float((self.months_left * self.monthly_hours).sum())

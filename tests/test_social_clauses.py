@@ -1,0 +1,247 @@
+"""Action 5, social clauses: 2017 calibration, hours conservation, one contract at a time,
+diversification, local targeting, action off == no action, lever validation."""
+
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from inclusion_sim import InclusionModel, ScenarioError, figure, load_scenario, simulate
+from inclusion_sim.territory.population import EMPLOYED, INACTIVE, household_income
+
+ALL = ["saint_fons", "venissieux", "bron", "rest"]
+SCENARIOS = sorted(Path(__file__).parents[1].glob("scenarios/clauses_*.toml"))
+
+
+def run(months=12, scale=0.05, seed=2017, zones=ALL, **levers):
+    model = InclusionModel(zones=zones, scale=scale, seed=seed, actions={"social_clauses": levers})
+    for _ in range(months):
+        model.step()
+    return model
+
+
+def territory(model, indicator, month=None):
+    results = model.results()
+    month = results["month"].max() if month is None else month
+    row = results.query("month == @month and zone == 'Territory' and indicator == @indicator")
+    return float(row["value"].iloc[0])
+
+
+@pytest.fixture(scope="module")
+def year_2017():
+    """The 2017 baseline over the whole Metropolis at scale 0.2, seeded."""
+    return run(scale=0.2)
+
+
+@pytest.mark.parametrize(
+    "indicator, figure_id",
+    [
+        ("clause_hours", "action5.hours_all_buyers"),
+        ("clause_hours_metropolis", "action5.hours_metropolis"),
+        ("clause_hours_grand_lyon_habitat", "action5.hours_grand_lyon_habitat"),
+        ("clause_persons_employed", "action5.persons_employed"),
+        ("clause_contract_months", "action5.contract_duration"),
+    ],
+)
+def test_2017_baseline_reproduces_the_document_within_10_percent(year_2017, indicator, figure_id):
+    assert territory(year_2017, indicator) == pytest.approx(figure(figure_id), rel=0.10)
+
+
+def test_2017_baseline_workers_are_90_percent_men(year_2017):
+    men = 100 - territory(year_2017, "clause_women_share")
+    assert men == pytest.approx(figure("action5.male_share"), rel=0.10)
+
+
+def test_social_landlords_hours_follow_the_stated_reading(year_2017):
+    """Reading in clauses_2017.csv: Grand Lyon Habitat is inside the landlords' 288,893."""
+    landlords = territory(year_2017, "clause_hours_grand_lyon_habitat") + territory(
+        year_2017, "clause_hours_other_social_landlords"
+    )
+    assert landlords == pytest.approx(figure("action5.hours_social_landlords"), rel=0.10)
+
+
+def test_hours_by_buyer_sector_and_tool_add_up_to_the_hours(year_2017):
+    total = territory(year_2017, "clause_hours")
+    for kind in (
+        ("metropolis", "grand_lyon_habitat", "other_social_landlords", "other_public_buyers"),
+        ("construction", "roads", "cleanliness", "communication", "it", "insurance"),
+        ("social_clause", "integration_tender", "set_aside"),
+    ):
+        parts = sum(territory(year_2017, f"clause_hours_{k}") for k in kind)
+        if "construction" in kind:
+            parts += territory(year_2017, "clause_hours_intellectual")
+        assert parts == pytest.approx(total)
+
+
+def _assert_hours_conserved(model):
+    action = model.actions[0]
+    balance = action.hours_balance()
+    parts = balance["worked"] + balance["in_contract"] + balance["pending"] + balance["unfilled"]
+    assert balance["generated"] > 0
+    assert parts == pytest.approx(balance["generated"], rel=1e-12)
+    # Every filled hour is one person's: contracts' hours = worked + still to work.
+    filled = sum(c.position.hours for c in action.contracts) * model.population.weight
+    assert filled == pytest.approx(balance["worked"] + balance["in_contract"], rel=1e-12)
+    return balance
+
+
+def test_hours_are_conserved(year_2017):
+    balance = _assert_hours_conserved(year_2017)
+    assert balance["worked"] > 0.8 * balance["generated"]
+
+
+def test_facilitator_backlog_leaves_hours_unfilled_with_a_reason():
+    model = run(months=6, facilitator_advisers=2.0)
+    balance = _assert_hours_conserved(model)
+    assert balance["unfilled"] > 0
+    assert {reason for _, _, reason in model.actions[0].unfilled} == {"facilitator_backlog"}
+    assert territory(model, "clause_hours_unfilled") > 0
+    assert territory(model, "clause_wait_days") > territory(run(months=6), "clause_wait_days")
+
+
+def test_nobody_holds_two_clause_contracts_at_once():
+    model = run(months=24)
+    persons = model.population.persons
+    by_person = defaultdict(list)
+    for contract in model.actions[0].contracts:
+        by_person[contract.person].append(contract)
+    assert any(len(c) > 1 for c in by_person.values())  # repeat pathways exist
+    for contracts in by_person.values():
+        for before, after in zip(contracts, contracts[1:], strict=False):
+            assert after.start >= before.start + before.position.months
+    working = model.actions[0].workforce.in_contract()
+    assert working.any()
+    assert np.all(persons["activity"][working] == EMPLOYED)
+    assert np.all(model.labour.held[working])
+    assert np.isin(np.flatnonzero(working), model.labour.active).all()
+
+
+def test_workers_are_agents_with_a_history_and_a_pathway():
+    model = run(months=12)
+    workers = model.actions[0].workforce.workers
+    assert len(workers) == len({c.person for c in model.actions[0].contracts})
+    finished = [w for w in workers.values() if w.pathways]
+    assert finished and all(len(w.pathways) <= len(w.contracts) for w in workers.values())
+    assert {p for w in finished for p in w.pathways} >= {"ordinary job", "unemployment"}
+    worker = finished[0]
+    assert worker.person.index == worker.index == worker.contracts[0].person
+
+
+def test_employment_after_contracts_and_facilitator_cost_are_reported():
+    model = run(months=24)
+    for m in (6, 12):
+        assert 0 < territory(model, f"clause_employed_{m}m") < 100
+    action = model.actions[0]
+    paid = model.ledger.entries().query("line == 'clause facilitator'")["amount"]
+    assert paid.sum() == pytest.approx(2 * action.yearly_cost)
+    per_hour = territory(model, "clause_facilitator_cost_per_hour")
+    assert per_hour == pytest.approx(action.yearly_cost / territory(model, "clause_hours"))
+
+
+def test_inactive_hires_enter_the_labour_force_and_earn_the_contract_pay():
+    model = run(months=3)
+    workforce, persons = model.actions[0].workforce, model.population.persons
+    # Hired before this month's income update (hires happen during the month, paid from the next).
+    earlier = [c.person for c in model.actions[0].contracts if c.start < model.steps]
+    hired = np.intersect1d(
+        earlier, np.flatnonzero(workforce.was_inactive & workforce.in_contract())
+    )
+    assert len(hired)
+    assert np.isin(hired, model.labour.active).all()
+    pay = model.params["social_clauses.hourly_pay"] * model.params["social_clauses.monthly_hours"]
+    np.testing.assert_allclose(persons["wage"][hired], pay)
+    # Their pay is in their household's income: without them, the income drops by the pay.
+    others = np.setdiff1d(model.labour.active, hired)
+    without = household_income(model.population.households, persons, model.params, others)
+    households = persons["household"][hired]
+    np.testing.assert_allclose(
+        model.population.households["income"][households] - without[households],
+        np.bincount(households, minlength=model.population.n_households)[households] * pay,
+    )
+    # Back to searching, they are inactive again: no benefit rights, no earnings.
+    model.actions[0].workforce._back_to_search(hired)
+    model.update_incomes()
+    assert np.all(persons["activity"][hired] == INACTIVE)
+    np.testing.assert_allclose(model.population.households["income"], without)
+
+
+def test_diversification_raises_the_share_of_women():
+    base = run(months=12, scale=0.1)
+    services = {"communication": 2e6, "it": 2e6, "insurance": 2e6, "intellectual": 4e6}
+    diverse = run(months=12, scale=0.1, new_labour_hours=services, facilitator_advisers=20.0)
+    assert territory(diverse, "clause_hours_intellectual") > 2 * territory(
+        base, "clause_hours_intellectual"
+    )
+    assert territory(diverse, "clause_women_share") > territory(base, "clause_women_share") + 3
+
+
+def _local_share(model):
+    results = model.results().query("month == 12 and indicator == 'clause_hours_share'")
+    return results[results["zone"].isin(["Saint-Fons", "Vénissieux"])]["value"].sum()
+
+
+def test_targeting_raises_the_local_share():
+    base = run(months=12)
+    local = run(months=12, priority_zones=["saint_fons", "Vénissieux"], priority_weight=5.0)
+    assert _local_share(local) > 1.5 * _local_share(base)
+
+
+def test_action_off_equals_the_no_action_model(tmp_path):
+    path = tmp_path / "off.toml"
+    path.write_text(
+        'name = "off"\nseed = 3\n[territory]\nzones = ["saint_fons", "venissieux"]\n'
+        "scale = 0.1\n[horizon]\nmonths = 6\n"
+        "[actions.social_clauses]\nenabled = false\nclause_rate = { construction = 0.2 }\n"
+    )
+    off = simulate(load_scenario(path)).results()
+    plain = InclusionModel(zones=["saint_fons", "venissieux"], scale=0.1, seed=3)
+    for _ in range(6):
+        plain.step()
+    pd.testing.assert_frame_equal(off, plain.results())
+
+
+def test_action_on_pilot_zones_gets_their_population_share_of_hours():
+    model = run(months=12, zones=["saint_fons", "venissieux"], scale=0.2)
+    share = model.actions[0].population_share
+    assert 0 < share < 0.1
+    expected = figure("action5.hours_all_buyers") * share
+    assert territory(model, "clause_hours") == pytest.approx(expected, rel=0.15)
+
+
+@pytest.mark.parametrize(
+    "levers, message",
+    [
+        ("clause_rates = 0.1", r"actions\.social_clauses\.clause_rates: unknown lever"),
+        ("clause_rate = { construction = -0.05 }", r"clause_rate: construction = -0.05, expected"),
+        ("clause_rate = { cooking = 0.05 }", r"clause_rate: unknown key 'cooking'"),
+        ("clause_rate = { roads = 1.5 }", r"clause_rate: .*expected <= 1"),
+        ("buyers = ['city_hall']", r"buyers: unknown buyer 'city_hall'"),
+        ("priority_zones = ['lyon_7']", r"priority_zones: unknown zone 'lyon_7'"),
+        ("facilitator_advisers = -1", r"facilitator_advisers: got -1, expected a number >= 0"),
+    ],
+)
+def test_bad_levers_are_one_line_scenario_errors(tmp_path, levers, message):
+    path = tmp_path / "bad.toml"
+    path.write_text(f"[actions.social_clauses]\n{levers}\n")
+    with pytest.raises(ScenarioError, match=message) as error:
+        load_scenario(path)
+    assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_shipped_scenarios_are_valid(path):
+    scenario = load_scenario(path)
+    assert "social_clauses" in scenario.actions
+    assert set(scenario.zones) == set(ALL)
+
+
+def test_shipped_scenarios_exist():
+    names = {p.stem for p in SCENARIOS}
+    assert names == {
+        "clauses_baseline_2017",
+        "clauses_diversification",
+        "clauses_local_targeting",
+        "clauses_double_hours",
+    }

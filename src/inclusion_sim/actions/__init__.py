@@ -111,4 +111,4 @@ def create(model: InclusionModel, name: str, levers: dict[str, Any]) -> Action:
 
 
 # The built-in actions register themselves when imported.
-from . import energy_poverty, social_clauses  # noqa: E402, F401
+from . import dropout, energy_poverty, social_clauses  # noqa: E402, F401

@@ -1,0 +1,397 @@
+"""Action 3: prevention of early school dropout (document 3.3).
+
+Pupils of the last primary and first secondary years in priority-education schools carry a
+monthly-evolving risk of leaving school without a diploma; class teachers, more often when
+trained, notice pupils at risk and declare Worrying Information; a monthly committee per site
+reviews a limited number of cases; educators follow the pupils they can engage, which lowers
+their risk and absenteeism. The outcome is drawn at the outcome age. See docs/odd_dropout.md.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.special import ndtri
+
+from ...model import SEPTEMBER
+from ...territory.population import school_level
+from ...territory.zones import ZONES
+from .. import Action, LeverError, register
+from .cohorts import cohort_table
+from .committee import SOCIAL_CENTRE, STREET, Committee, Educator, Educators
+from .pupils import PATH, Pupils, family_risk
+from .schools import School, Staff, load_schools, stage_of
+
+SCHOOLS = load_schools()
+HOLIDAYS = (7, 8)  # July and August: no school, no absences, no sitting
+FUNDER, LINE = "Metropolis", "dropout educators"
+
+
+@register
+class Dropout(Action):
+    name = "dropout"
+    levers = {
+        "schools": [s.name for s in SCHOOLS if s.zone in ("bron", "saint_fons")],
+        "first_level": 4,
+        "last_level": 7,
+        "training_coverage": 0.5,
+        "training_yearly": True,
+        "committee_interval_months": 1,
+        "committee_capacity": 5,
+        "educators": {"bron": 1, "saint_fons": 1},
+        "educator_model": {"bron": SOCIAL_CENTRE, "saint_fons": STREET},
+        "family_agreement_rate": 0.5,
+        "budget": 0.0,
+        "funded_educators": {},
+    }
+    sources = {
+        "schools": "document 3.3.1: Alain primary and Parmentier secondary (Bron REP+) and "
+        "Saint-Fons priority schools (data/schools.csv); names or zone ids extend the action",
+        "first_level": "document 3.3.1: from the 3rd cycle, last years of primary school (CM1)",
+        "last_level": "document 3.3.1: the transition to secondary school (through 5e); "
+        "assumption on how long pupils stay tracked",
+        "training_coverage": "assumption: the document gives half-day sessions (3.3.2), not their "
+        "coverage; half of the class teachers",
+        "training_yearly": "document 3.3.2: strong yearly renewal of teaching teams; sessions "
+        "repeated each September (assumption)",
+        "committee_interval_months": "document 3.3.2: a monthly body at the social centre",
+        "committee_capacity": "assumption: the document says cases are presented one by one "
+        "(3.3.2, 3.3.6 'case by case'), not how many per sitting",
+        "educators": "document 3.3.2: one specialised educator per site",
+        "educator_model": "document 3.3.2: street educator (Sauvegarde 69) in Saint-Fons, "
+        "social-centre educator in Bron",
+        "family_agreement_rate": "assumption, range 0.3-0.7: the document says Bron's model needs "
+        "the family's agreement and initiative (3.3.2), not how often it is given",
+        "budget": "document 3.3.6: no budget is dedicated to the action",
+        "funded_educators": "document 3.3.6 (no dedicated budget): none; zone -> extra educators "
+        "paid by the budget",
+    }
+    units = {
+        "dropout_pupils": ("pupils", "pupils in the tracked grades of priority schools"),
+        "dropout_at_risk": ("pupils", "tracked pupils with >= 4 unjustified half-days this month"),
+        "dropout_detected": ("pupils", "cumulative pupils noticed by a teacher (covered schools)"),
+        "dropout_referred": ("pupils", "cumulative Worrying Information declarations"),
+        "dropout_reviewed": ("pupils", "cumulative cases reviewed by the committee"),
+        "dropout_supported": ("pupils", "cumulative pupils whose follow-up by an educator began"),
+        "dropout_in_support": ("pupils", "pupils followed by an educator now"),
+        "dropout_committee_queue": ("cases", "declarations waiting for a committee sitting"),
+        "dropout_waiting_days": ("days", "mean days from declaration to review (reviewed cases)"),
+        "dropout_educator_caseload": ("pupils", "pupils followed per educator now"),
+        "dropout_absenteeism": ("half-days", "mean unjustified half-days per tracked pupil"),
+        "dropouts": ("pupils", "cumulative tracked pupils with the dropout outcome"),
+        "dropout_rate": ("%", "dropouts among tracked pupils whose outcome is known"),
+        "dropout_avoided": ("pupils", "expected dropouts avoided by support (cumulative)"),
+        "dropout_cost": ("EUR", "cumulative cost of educators and training, in kind or funded"),
+        "dropout_cost_per_avoided": ("EUR", "cost per expected dropout avoided"),
+    }
+    outcomes = {"dropouts": "decrease"}
+
+    @classmethod
+    def validate_levers(cls, levers: dict[str, Any]) -> None:
+        super().validate_levers(levers)
+        known = {s.name for s in SCHOOLS} | set(ZONES)
+        for school in levers.get("schools", []):
+            if school not in known:
+                raise LeverError("schools", f"unknown school or zone {school!r}")
+        for key in ("training_coverage", "family_agreement_rate"):
+            if levers.get(key, 0) > 1:
+                raise LeverError(key, f"got {levers[key]!r}, expected a share from 0 to 1")
+        for key in ("first_level", "last_level", "committee_interval_months", "committee_capacity"):
+            if key in levers and not float(levers[key]).is_integer():
+                raise LeverError(key, f"got {levers[key]!r}, expected a whole number")
+        first = levers.get("first_level", cls.levers["first_level"])
+        last = levers.get("last_level", cls.levers["last_level"])
+        if not 1 <= first <= last <= 12:
+            raise LeverError("last_level", "expected 1 <= first_level <= last_level <= 12")
+        if levers.get("committee_interval_months", 1) < 1:
+            raise LeverError("committee_interval_months", "expected a whole number >= 1")
+        for key in ("educators", "funded_educators", "educator_model"):
+            for zone, value in levers.get(key, {}).items():
+                if zone not in ZONES:
+                    raise LeverError(key, f"unknown zone {zone!r}")
+                if key == "educator_model":
+                    if value not in (STREET, SOCIAL_CENTRE):
+                        expected = "expected 'street' or 'social_centre'"
+                        raise LeverError(f"{key}.{zone}", f"got {value!r}, {expected}")
+                elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                    raise LeverError(f"{key}.{zone}", f"got {value!r}, expected an integer >= 0")
+
+    def __init__(self, model, **levers: Any):
+        super().__init__(model, **levers)
+        p, s = model.params, self.settings
+        # Child streams of the action's stream for entries, pupils' monthly draws and teachers:
+        # covering other schools or training more does not reshuffle the pupils' draws, so
+        # scenarios compare with common random numbers.
+        self._entry_rng, self._pupil_rng, self._staff_rng = self.rng.spawn(3)
+        self.levels = range(int(s["first_level"]), int(s["last_level"]) + 1)
+        covered = set(s["schools"])
+        rows = [r for r in SCHOOLS if r.zone in model.zones]
+        self.schools = [
+            School(model, i, r, model.zones.index(r.zone), r.name in covered or r.zone in covered)
+            for i, r in enumerate(rows)
+        ]
+        self.pupils = Pupils(model)
+        self._tracked = np.zeros(model.population.n_persons, dtype=bool)
+        self._cost = np.zeros(model.n_zones)  # EUR spent, in kind or from the ledger
+        self._log_or = {k: math.log(p[f"dropout.odds_{k}"]) for k in _FACTORS}
+        self._enrol(self._levels_next_september(initial=True), initial=True)
+
+        per_school = np.bincount(self.pupils.school, minlength=len(self.schools))
+        self.staff = Staff(
+            model, self.schools, dict(enumerate(per_school * model.population.weight))
+        )
+        self._train()
+        self._assign_teachers(self._levels_next_september(initial=True))
+        self.at_risk = np.zeros(len(self.pupils), dtype=bool)
+
+        self.funded = self._funded_educators()
+        self.educators: dict[int, Educators] = {}
+        self.committees: dict[int, Committee] = {}
+        for zone in sorted({sc.zone for sc in self.schools if sc.covered}):
+            self._open_site(zone)
+
+    # --- set-up -------------------------------------------------------------------------------
+    def _funded_educators(self) -> dict[str, int]:
+        """Extra educators the dedicated budget can pay for a whole year, zone by zone."""
+        cost, budget = self.model.params["dropout.educator_yearly_cost"], self.settings["budget"]
+        affordable = int(budget // cost)
+        funded = {}
+        for zone, wanted in sorted(self.settings["funded_educators"].items()):
+            funded[zone] = min(wanted, affordable)
+            affordable -= funded[zone]
+        if budget > 0:
+            self.model.ledger.open_line(FUNDER, LINE, budget)
+        return funded
+
+    def _open_site(self, zone: int) -> None:
+        model, s = self.model, self.settings
+        zid = model.zones[zone]
+        kind = s["educator_model"].get(zid, SOCIAL_CENTRE)
+        own, funded = s["educators"].get(zid, 0), self.funded.get(zid, 0)
+        members = [Educator(model, zone, kind, i >= own) for i in range(own + funded)]
+        places = _scaled(len(members) * model.params["dropout.educator_caseload"], model)
+        self.educators[zone] = Educators(model, self, members, kind, places)
+        capacity = _scaled(s["committee_capacity"], model)
+        self.committees[zone] = Committee(model, self, zone, capacity, self.educators[zone])
+
+    # --- the school year ----------------------------------------------------------------------
+    def _levels_next_september(self, initial: bool = False) -> np.ndarray:
+        """Every person's school level this school year.
+
+        The core adds one year to ages at the end of the September step, so during that step
+        the levels of the starting school year are those of age + 1.
+        """
+        return school_level(self.model.population.persons["age"] + (0 if initial else 1))
+
+    def _school_year(self, initial: bool) -> int:
+        """The school year (its September's year) of the levels `_levels_next_september` gives."""
+        year, month = self.model.calendar_month
+        return year if month > SEPTEMBER or (month == SEPTEMBER and not initial) else year - 1
+
+    def _enrol(self, levels: np.ndarray, initial: bool = False) -> None:
+        """Fill each school's tracked grades with QPV pupils of its zone not yet tracked."""
+        model, pupils = self.model, self.pupils
+        qpv = model.population.households["qpv"][model.population.persons["household"]]
+        year, first = self._school_year(initial), self.levels.start
+        entering = self.levels if initial else sorted({first, 6})  # 6e: secondary entrants
+        new_persons, new_schools = [], []
+        for school in self.schools:
+            for level in entering:
+                if level not in self.levels or stage_of(level) != school.stage:
+                    continue
+                rows = model.person_slices[school.zone]
+                here = (
+                    np.flatnonzero((levels[rows] == level) & qpv[rows] & ~self._tracked[rows])
+                    + rows.start
+                )
+                here = self._entry_rng.permutation(here)
+                size = school.row.pupils_per_grade
+                if size is not None:
+                    already = np.count_nonzero(
+                        (pupils.school == school.index) & (levels[pupils.person] == level)
+                    )
+                    here = here[: max(0, round(size / model.population.weight) - already)]
+                self._tracked[here] = True
+                new_persons.append(here)
+                new_schools.append(np.full(len(here), school.index))
+        persons = np.concatenate(new_persons).astype(int)
+        schools = np.concatenate(new_schools).astype(int)
+        cohorts = year - (levels[persons] - first)
+        zones = np.array([self.schools[i].zone for i in schools], dtype=int)
+        logits = self._entry_logit(persons, schools, levels)
+        pupils.add(persons, zones, schools, cohorts, logits, self._entry_rng)
+
+    def _entry_logit(self, persons, schools, levels) -> np.ndarray:
+        p = self.model.params
+        risk = family_risk(self.model, persons)
+        rep_plus = np.array([self.schools[i].rep_plus for i in schools], dtype=bool)
+        individual = self._entry_rng.standard_normal(len(persons))
+        logit = p["dropout.base_logit"] + p["dropout.individual_sd"] * individual
+        for factor in ("poor", "single_parent", "parents_no_diploma"):
+            logit += self._log_or[factor] * risk[factor]
+        logit += self._log_or["rep_plus"] * rep_plus
+        return logit + p["dropout.transition_shift"] * (levels[persons] >= 6)
+
+    def _promote(self, levels: np.ndarray) -> None:
+        """Pupils entering 6e change school: Bron's REP+ primary feeds its secondary school."""
+        pupils, shift = self.pupils, self.model.params["dropout.transition_shift"]
+        crossing = ~pupils.done & (levels[pupils.person] == 6)
+        pupils.logit[crossing] += shift
+        for i in np.flatnonzero(crossing):
+            school = self.schools[pupils.school[i]]
+            if school.stage == "primary":
+                nxt = [s for s in self.schools if s.zone == school.zone and s.stage == "secondary"]
+                if nxt:
+                    pupils.school[i] = nxt[0].index
+
+    def _train(self) -> None:
+        """A training round: half-day sessions until the coverage lever is reached."""
+        newly = self.staff.train(self.settings["training_coverage"], self._staff_rng)
+        zones = [self.schools[s].zone for s in self.staff.school[newly]]
+        cost = self.model.params["dropout.training_cost_per_teacher"]
+        self._cost += cost * np.bincount(zones, minlength=self.model.n_zones)
+
+    def _assign_teachers(self, levels: np.ndarray) -> None:
+        """Each September, pupils of the covered tracked grades get a class teacher."""
+        pupils = self.pupils
+        self.in_grades = ~pupils.done & np.isin(levels[pupils.person], self.levels)
+        teacher = self.staff.class_teacher(pupils.school, self._staff_rng)
+        pupils.teacher = np.where(self.in_grades, teacher, -1)
+
+    def _new_school_year(self) -> None:
+        """September: outcomes at the outcome age, promotion, entries, turnover, training."""
+        p, pupils = self.model.params, self.pupils
+        levels = self._levels_next_september()
+        age = self.model.population.persons["age"][pupils.person] + 1
+        u = self._pupil_rng.random(len(pupils))
+        reaching = ~pupils.done & (age >= p["dropout.outcome_age"])
+        dropout = u < pupils.probability()
+        if p["dropout.outcome_includes_absentees"]:
+            mean = pupils.year_absences / np.maximum(pupils.year_months, 1)
+            dropout |= mean >= p["dropout.absence_threshold"]
+        pupils.done |= reaching
+        pupils.dropout |= reaching & dropout
+        pupils.year_absences[:] = 0.0
+        pupils.year_months[:] = 0
+        self._promote(levels)
+        self._enrol(levels)
+        self.staff.turnover(p["dropout.teacher_turnover"], self._staff_rng)
+        if self.settings["training_yearly"]:
+            self._train()
+        self._assign_teachers(levels)
+
+    # --- the month ----------------------------------------------------------------------------
+    def step(self) -> None:
+        model, p, pupils = self.model, self.model.params, self.pupils
+        year, month = model.calendar_month
+        if month == SEPTEMBER:
+            self._new_school_year()
+        if month == 1 and self.settings["budget"] > 0 and model.steps > 1:
+            model.ledger.open_line(FUNDER, LINE, self.settings["budget"])
+        self._pay_educators()
+
+        n, live = len(pupils), ~pupils.done
+        noise, u_abs, u_detect, u_declare, u_day = (self._pupil_rng.random(n) for _ in range(5))
+        pupils.logit[live] += p["dropout.monthly_sd"] * _normal(noise[live])
+        effect = math.log(p["dropout.support_odds_ratio"]) / p["dropout.support_months"]
+        pupils.support_effect[live & pupils.in_support] += effect
+        if month in HOLIDAYS:
+            pupils.absences[:] = np.nan
+            self.at_risk = np.zeros(n, dtype=bool)
+            return
+        pupils.draw_absences(live, p["dropout.absences_at_even_odds"], u_abs)
+        self.at_risk = live & self.in_grades & (pupils.absences >= p["dropout.absence_threshold"])
+
+        has_teacher = pupils.teacher >= 0
+        trained = np.zeros(n, dtype=bool)
+        trained[has_teacher] = self.staff.trained[pupils.teacher[has_teacher]]
+        detect = np.where(trained, p["dropout.detect_trained"], p["dropout.detect_untrained"])
+        declare = np.where(trained, p["dropout.declare_trained"], p["dropout.declare_untrained"])
+        noticed = self.at_risk & has_teacher & ~pupils.detected & (u_detect < detect)
+        pupils.detected |= noticed
+        declared = noticed & (u_declare < declare)
+        pupils.referred |= declared
+        days = calendar.monthrange(year, month)[1]
+        for i in np.flatnonzero(declared):
+            model.env.process(self.committees[pupils.zone[i]].refer(i, u_day[i] * days))
+        if (model.steps - 1) % self.settings["committee_interval_months"] == 0:
+            for committee in self.committees.values():
+                model.env.process(committee.sitting(p["dropout.committee_day"] - 1))
+
+    def _pay_educators(self) -> None:
+        """Educators' monthly cost: funded ones from the ledger, the others in kind."""
+        monthly = self.model.params["dropout.educator_yearly_cost"] / 12
+        for zone, team in self.educators.items():
+            for educator in team.members:
+                if educator.funded:
+                    paid = self.model.ledger.pay(FUNDER, LINE, monthly, self.model.steps)
+                    self._cost[zone] += paid
+                else:
+                    self._cost[zone] += monthly
+
+    # --- outputs ------------------------------------------------------------------------------
+    def indicators(self) -> dict[str, np.ndarray]:
+        model, pupils = self.model, self.pupils
+        w, zones = model.population.weight, model.n_zones
+
+        def count(mask) -> np.ndarray:
+            return model.zone_values(w * np.bincount(pupils.zone[mask], minlength=zones))
+
+        def mean(values, mask) -> np.ndarray:
+            num = model.zone_values(np.bincount(pupils.zone[mask], values[mask], minlength=zones))
+            return _ratio(num, model.zone_values(np.bincount(pupils.zone[mask], minlength=zones)))
+
+        prob = pupils.probability()
+        unsupported = 1 / (1 + np.exp(-pupils.logit))
+        avoided = model.zone_values(w * np.bincount(pupils.zone, unsupported - prob, zones))
+        cost = model.zone_values(self._cost)
+        queue = np.zeros(zones)
+        places = np.zeros(zones)
+        for zone, committee in self.committees.items():
+            queue[zone] = len(committee.queue.items)
+            places[zone] = len(self.educators[zone].members)
+        out = {
+            "dropout_pupils": count(self.in_grades),
+            "dropout_at_risk": count(self.at_risk),
+            **{f"dropout_{k}": count(getattr(pupils, k)) for k in PATH[:4]},
+            "dropout_in_support": count(pupils.in_support),
+            "dropout_committee_queue": model.zone_values(w * queue),
+            "dropout_waiting_days": mean(pupils.waiting_days, pupils.reviewed),
+            "dropout_educator_caseload": _ratio(
+                count(pupils.in_support), model.zone_values(places)
+            ),
+            "dropout_absenteeism": mean(pupils.absences, self.in_grades),
+            "dropouts": count(pupils.dropout),
+            "dropout_rate": 100 * _ratio(count(pupils.dropout), count(pupils.done)),
+            "dropout_avoided": avoided,
+            "dropout_cost": cost,
+            "dropout_cost_per_avoided": _ratio(cost, avoided),
+        }
+        return out
+
+    def cohort_table(self) -> pd.DataFrame:
+        """The cohort follow-up table (see `cohorts.cohort_table`)."""
+        names = [school.name for school in self.schools]
+        return cohort_table(self.pupils, names, self.model.population.weight)
+
+
+_FACTORS = ("poor", "single_parent", "parents_no_diploma", "rep_plus")
+
+
+def _normal(u: np.ndarray) -> np.ndarray:
+    """Standard normal draws by inversion (one uniform per pupil: common random numbers)."""
+    return ndtri(np.clip(u, 1e-12, 1 - 1e-12))
+
+
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    return np.divide(num, den, out=np.full(len(den), np.nan), where=den > 0)
+
+
+def _scaled(real: float, model) -> int:
+    """A capacity in real cases as agents (each agent weighs 1/scale); at least 1 if any."""
+    agents = real / model.population.weight
+    return max(1, round(agents)) if real > 0 else 0

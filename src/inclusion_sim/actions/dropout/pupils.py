@@ -1,0 +1,122 @@
+"""Tracked pupils: their family risk factors, their monthly risk and absenteeism, their path.
+
+Each pupil's state is a row of NumPy arrays owned by `Pupils` (so the monthly update is
+vectorised); `Pupil` is the Mesa agent, a view over the person row and this state. Risk is the
+log-odds of leaving school without a diploma by the outcome age: family (poverty, single
+parent, parents without diploma) and school (REP+) odds ratios, a persistent individual term, a
+monthly random walk, a shift at the transition to secondary school, and the support's effect.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+from scipy import stats
+
+from ...territory.population import CHILD
+
+# Path of a pupil, in order; each is a boolean array of `Pupils` and a cohort-table column.
+PATH = ("detected", "referred", "reviewed", "supported", "done", "dropout")
+
+
+def family_risk(model, persons: np.ndarray) -> dict[str, np.ndarray]:
+    """Poverty, single parent and parents without diploma of the given persons' households."""
+    people, households = model.population.persons, model.population.households
+    n_households = model.population.n_households
+    hh = people["household"]
+    adult = people["activity"] != CHILD
+    adults = np.bincount(hh, weights=adult, minlength=n_households)
+    graduates = np.bincount(hh, weights=adult & ~people["no_diploma"], minlength=n_households)
+    children = np.bincount(hh, weights=~adult, minlength=n_households)
+    income_cu = 12 * households["income"] / households["cu"]
+    poor = (income_cu < model.params["poverty_line"]) | households["initially_poor"]
+    own = hh[persons]
+    return {
+        "poor": poor[own],
+        "single_parent": (adults[own] == 1) & (children[own] > 0),
+        "parents_no_diploma": (adults[own] > 0) & (graduates[own] == 0),
+    }
+
+
+class Pupil(mesa.Agent):
+    """A tracked pupil: the person's attributes plus the action's per-pupil state."""
+
+    def __init__(self, model, pupils: Pupils, index: int):
+        super().__init__(model)
+        self.pupils, self.index = pupils, index
+
+    @property
+    def person(self):
+        return self.model.person_agents[self.pupils.person[self.index]]
+
+    @property
+    def dropout_probability(self) -> float:
+        return float(self.pupils.probability()[self.index])
+
+    def __getattr__(self, name: str):
+        # detected, referred, ..., school, cohort, absences: the pupil's row of the arrays
+        if name in Pupils.COLUMNS:
+            return getattr(self.pupils, name)[self.index].item()
+        raise AttributeError(name)
+
+
+class Pupils:
+    """The arrays of every pupil the action has tracked (rows are never removed)."""
+
+    COLUMNS = {
+        "person": int,
+        "zone": int,
+        "school": int,
+        "cohort": int,
+        "teacher": int,
+        "logit": float,
+        "support_effect": float,  # log-odds removed by support so far
+        "absences": float,  # unjustified half-days this month
+        "year_absences": float,
+        "year_months": int,
+        "agree_u": float,  # the family's agreement draw, fixed at entry (common random numbers)
+        "referral_day": float,
+        "waiting_days": float,  # from referral to the committee's review
+        **{name: bool for name in PATH},
+        "refused": bool,
+        "in_support": bool,
+    }
+
+    def __init__(self, model):
+        self.model = model
+        self.agents: list[Pupil] = []
+        for name, kind in self.COLUMNS.items():
+            setattr(self, name, np.zeros(0, dtype=kind))
+
+    def __len__(self) -> int:
+        return len(self.person)
+
+    def add(self, persons, zones, schools, cohorts, logits, rng: np.random.Generator) -> None:
+        n = len(persons)
+        new = {name: np.zeros(n, dtype=kind) for name, kind in self.COLUMNS.items()}
+        new.update(person=persons, zone=zones, school=schools, cohort=cohorts, logit=logits)
+        new["teacher"][:] = -1
+        new["agree_u"] = rng.random(n)
+        new["absences"][:] = np.nan  # none observed before the first school month
+        new["referral_day"][:] = np.nan
+        new["waiting_days"][:] = np.nan
+        for name in self.COLUMNS:
+            setattr(self, name, np.concatenate([getattr(self, name), new[name]]))
+        start = len(self.agents)
+        self.agents += [Pupil(self.model, self, start + i) for i in range(n)]
+
+    def probability(self) -> np.ndarray:
+        """Current probability of the dropout outcome (support included)."""
+        return 1 / (1 + np.exp(-(self.logit - self.support_effect)))
+
+    def draw_absences(self, active: np.ndarray, at_even_odds: float, u: np.ndarray) -> None:
+        """This month's unjustified half-days of the active pupils (Poisson in their risk).
+
+        Drawn by inversion of a uniform per pupil, so that lower risk never means more
+        absences for the same draw (common random numbers across scenarios).
+        """
+        mean = 2 * at_even_odds * self.probability()
+        self.absences[:] = 0.0
+        self.absences[active] = stats.poisson.ppf(u[active], mean[active])
+        self.year_absences[active] += self.absences[active]
+        self.year_months[active] += 1

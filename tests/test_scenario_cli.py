@@ -101,3 +101,102 @@ def test_seed_option_overrides_the_file(tmp_path):
     path = tmp_path / "s.toml"
     path.write_text(SMALL)
     assert load_scenario(path, seed=9).seed == 9
+
+
+# --- extends, replications, samples -----------------------------------------------------------
+
+
+def test_extends_deep_merges_the_chain_and_the_child_wins(tmp_path):
+    (tmp_path / "base.toml").write_text(
+        'name = "base"\nseed = 1\nreplications = 4\n'
+        '[territory]\nzones = ["Saint-Fons", "Bron"]\nscale = 0.05\n'
+        "[parameters]\njob_finding_rate = 0.05\nliving_floor = 400\n"
+    )
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "mid.toml").write_text(
+        'extends = "../base.toml"\n[parameters]\nliving_floor = 450\n'
+    )
+    (tmp_path / "sub" / "top.toml").write_text(
+        'extends = "mid.toml"\n[territory]\nscale = 0.2\n[horizon]\nmonths = 7\n'
+    )
+    top = load_scenario(tmp_path / "sub" / "top.toml")
+    assert top.name == "top"  # a variant is named after its own file
+    assert top.zones == ("saint_fons", "bron") and top.scale == 0.2 and top.months == 7
+    assert top.parameters == {"job_finding_rate": 0.05, "living_floor": 450}
+    assert top.seed == 1 and top.replications == 4
+    assert 'extends = "mid.toml"' in top.source and "job_finding_rate = 0.05" in top.source
+
+
+def test_samples_table_is_read(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text(
+        '[samples]\nmethod = "sobol"\nn = 4\n[samples.ranges]\nliving_floor = [300, 500]\n'
+    )
+    samples = load_scenario(path).samples
+    assert (samples.method, samples.n, samples.ranges) == ("sobol", 4, {"living_floor": (300, 500)})
+
+
+HELPERS = str(ROOT / "tests" / "helpers_actions.py")
+
+BAD_EXPERIMENT = {
+    "missing_extends": ('extends = "nowhere.toml"\n', "extends: got 'nowhere.toml', expected an"),
+    "extends_cycle": (
+        'extends = "cycle_b.toml"\n',
+        "extends: got 'extends_cycle.toml', which extends back to it",
+    ),
+    "bad_replications": ("replications = 0\n", "replications: got 0, expected an integer >= 1"),
+    "wrong_type": ('seed = "x"\n', "seed: got 'x', expected an integer >= 0"),
+    "unknown_key": ("replicatons = 3\n", "replicatons: unknown key (did you mean 'replications'?)"),
+    "negative_budget": (
+        "[actions.test_helper]\nbudget = -5\n",
+        "actions.test_helper.budget: got -5, expected a number >= 0",
+    ),
+    "bad_sample_range": (
+        '[samples]\nmethod = "lhs"\nn = 4\n[samples.ranges]\nliving_floor = [500, 300]\n',
+        "samples.ranges.living_floor: got [500, 300], expected [low, high] with low < high",
+    ),
+    "bad_sample_method": (
+        '[samples]\nmethod = "grid"\nn = 4\n[samples.ranges]\nliving_floor = [3, 5]\n',
+        "samples.method: got 'grid', expected 'lhs' or 'sobol'",
+    ),
+}
+
+
+def write_bad(tmp_path, case):
+    text, message = BAD_EXPERIMENT[case]
+    path = tmp_path / f"{case}.toml"
+    path.write_text(text)
+    (tmp_path / "cycle_b.toml").write_text(f'extends = "{path.name}"\n')
+    return path, message
+
+
+@pytest.mark.parametrize("case", BAD_EXPERIMENT)
+def test_bad_scenario_error_names_file_key_value_and_expectation(tmp_path, case):
+    import helpers_actions
+
+    from inclusion_sim.actions import REGISTRY
+
+    path, message = write_bad(tmp_path, case)
+    helpers_actions.install()
+    try:
+        with pytest.raises(ScenarioError) as err:
+            load_scenario(path)
+    finally:
+        REGISTRY.pop(helpers_actions.Helper.name, None)
+    line = str(err.value)
+    assert "\n" not in line and message in line
+    assert str(path) in line or str(tmp_path / "cycle_b.toml") in line
+
+
+@pytest.mark.parametrize("case", ["negative_budget", "extends_cycle"])
+def test_bad_experiment_scenario_exit_2_nothing_written(tmp_path, case):
+    path, message = write_bad(tmp_path, case)
+    good = tmp_path / "good.toml"
+    good.write_text(SMALL)
+    out = tmp_path / "out"
+    result = cli("experiment", good, path, "--out", out, "--plugin", HELPERS, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert message in lines[0]
+    assert not out.exists() and not (tmp_path / "results").exists()

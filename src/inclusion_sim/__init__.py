@@ -2,9 +2,12 @@
 
 from .actions import REGISTRY as ACTIONS
 from .actions import Action, register
+from .comparison import Comparison, compare
+from .experiment import run_experiment
 from .ledger import Ledger
 from .model import InclusionModel
 from .parameters import Parameters
+from .report import write_report
 from .scenario import Scenario, ScenarioError, load_scenario
 from .simulation import run, simulate, summary
 from .territory.figures import figure, load_figures
@@ -14,18 +17,22 @@ from .territory.population import synthesize
 __all__ = [
     "ACTIONS",
     "Action",
+    "Comparison",
     "InclusionModel",
     "Ledger",
     "Parameters",
     "Scenario",
     "ScenarioError",
+    "compare",
     "figure",
     "load_figures",
     "load_scenario",
     "register",
     "run",
+    "run_experiment",
     "simulate",
     "summary",
     "synthesize",
+    "write_report",
     "zone_marginals",
 ]

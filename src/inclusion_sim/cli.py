@@ -5,14 +5,20 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pandas as pd
 
+from . import report
+from .calibration.cli import add_commands as add_calibration_commands
+from .comparison import compare_folder, headline, outcome_zone
+from .experiment import ExperimentError, executor, run_experiment
 from .parameters import ParameterError
 from .plots import plot_indicators
 from .scenario import ScenarioError, load_scenario
 from .simulation import simulate, summary
+from .store import StoreError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,15 +33,144 @@ def main(argv: list[str] | None = None) -> int:
     )
     run.add_argument("--out", type=Path, help="output folder (default: results/<scenario name>)")
     run.add_argument("--seed", type=int, help="seed overriding the scenario's")
+
+    experiment = commands.add_parser(
+        "experiment", help="run scenarios x replications into a resumable results folder"
+    )
+    compare = commands.add_parser(
+        "compare", help="run (or resume) an experiment and compare its scenarios to the first"
+    )
+    for sub in (experiment, compare):
+        sub.add_argument(
+            "inputs",
+            nargs="+",
+            type=Path,
+            help="scenario files (TOML); the first is the reference"
+            + ("; or one experiment folder" if sub is compare else ""),
+        )
+        sub.add_argument(
+            "--out", type=Path, help="results folder (default: results/<command>-<names>)"
+        )
+        sub.add_argument("--replications", type=int, help="overrides the first scenario's")
+        sub.add_argument("--seed", type=int, help="experiment seed (default: the first scenario's)")
+        sub.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="worker processes (default: one per core; 1 runs in this process)",
+        )
+        sub.add_argument(
+            "--dask",
+            metavar="ADDRESS",
+            help="run on the Dask scheduler at ADDRESS, or 'local' for a LocalCluster of --workers",
+        )
+        sub.add_argument(
+            "--plugin",
+            action="append",
+            default=[],
+            help="module or .py file registering extra actions (repeatable)",
+        )
+    rep = commands.add_parser("report", help="write one self-contained HTML report of a comparison")
+    rep.add_argument("folder", type=Path, help="a folder written by `inclusion-sim compare`")
+    rep.add_argument("--out", type=Path, help="HTML file (default: FOLDER/report.html)")
+    add_calibration_commands(commands)  # calibrate, sensitivity: they handle their own errors
+
     args = parser.parse_args(argv)
+    if hasattr(args, "handler"):
+        return args.handler(args)
+    command = {"run": _run, "experiment": _experiment, "compare": _compare, "report": _report}
     try:
-        return _run(args)
-    except (ScenarioError, ParameterError) as exc:
+        return command[args.command](args)
+    except (ScenarioError, ParameterError, StoreError, ExperimentError) as exc:
         print(f"inclusion-sim: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenProcessPool:
+        print(
+            "inclusion-sim: error: a worker process died (out of memory?); finished runs are "
+            "kept; run the same command again to resume",
+            file=sys.stderr,
+        )
+        return 1
     except KeyboardInterrupt:
-        print("inclusion-sim: interrupted; nothing was written", file=sys.stderr)
+        if args.command in ("experiment", "compare"):
+            message = "finished runs are kept; run the same command again to resume"
+        else:
+            message = "nothing was written"
+        print(f"inclusion-sim: interrupted; {message}", file=sys.stderr)
         return 130
+
+
+def _experiment(args: argparse.Namespace) -> int:
+    out = _run_experiment(args, "experiment")
+    print(f"Runs are in {out}/runs; compare them with: inclusion-sim compare {out}")
+    return 0
+
+
+def _run_experiment(args: argparse.Namespace, command: str) -> Path:
+    """Validate every input, then run or resume the experiment; its folder."""
+    for name in ("replications", "workers"):
+        value = getattr(args, name)
+        if value is not None and value < 1:
+            raise ScenarioError(
+                args.inputs[0], f"--{name}", f"got {value}, expected an integer >= 1"
+            )
+    if args.seed is not None and args.seed < 0:
+        raise ScenarioError(args.inputs[0], "--seed", f"got {args.seed}, expected an integer >= 0")
+    for plugin in args.plugin:
+        _load_plugin(plugin)
+    scenarios = [load_scenario(path) for path in args.inputs]
+    out = args.out or Path("results") / "-".join([command, *(s.name for s in scenarios)])
+    with executor(args.workers, args.dask) as (pool, workers):
+        run_experiment(
+            scenarios,
+            out,
+            replications=args.replications,
+            seed=args.seed,
+            executor=pool,
+            in_flight=2 * workers,
+            plugins=args.plugin,
+            progress=True,
+        )
+    return out
+
+
+def _load_plugin(plugin: str) -> None:
+    from .experiment import load_plugin
+
+    try:
+        load_plugin(plugin)
+    except (ImportError, OSError) as exc:
+        raise ScenarioError(plugin, "--plugin", f"cannot import it ({exc})") from None
+
+
+def _compare(args: argparse.Namespace) -> int:
+    if len(args.inputs) == 1 and args.inputs[0].is_dir():
+        out = args.inputs[0]
+        for plugin in args.plugin:
+            _load_plugin(plugin)
+    else:
+        out = _run_experiment(args, "compare")
+    comparison = compare_folder(out)
+    report.save(comparison, out)
+    zone = outcome_zone(comparison.levels)
+    with pd.option_context(
+        "display.width", 140, "display.max_rows", 400, "display.float_format", "{:,.2f}".format
+    ):
+        print(
+            f"\n{zone}, mean over the last 12 months; difference paired with the first scenario\n"
+        )
+        print(headline(comparison, zone).to_string(index=False, na_rep=""))
+        if not comparison.costs.empty:
+            print("\nCost per outcome (euros of extra spending per unit gained, 90% CI)\n")
+            print(comparison.costs.to_string(index=False))
+    print(f"\nWrote tables (CSV) and figures (PNG) to {out}; report: inclusion-sim report {out}")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    path = report.write_report(args.folder, args.out)
+    print(f"Wrote {path}")
+    return 0
 
 
 def _run(args: argparse.Namespace) -> int:

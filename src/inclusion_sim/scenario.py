@@ -1,7 +1,10 @@
 """Scenario files (TOML): what to simulate, validated before anything runs.
 
 Every problem is reported as one line naming the file, the key path, the value and what was
-expected; unknown keys get a 'did you mean'. The schema is the table below.
+expected; unknown keys get a 'did you mean'. The schema is the table below. A file may
+`extends = "other.toml"` (relative to itself): the other file is read first (and validated on its
+own, so its errors name it), then this file's tables are merged into it key by key, this file
+winning; chains are allowed, cycles are errors.
 """
 
 from __future__ import annotations
@@ -27,6 +30,16 @@ class ScenarioError(ValueError):
 
 
 @dataclass(frozen=True)
+class Samples:
+    """Parameter samples of an experiment: `n` points of a Latin hypercube or Sobol sequence
+    over `ranges` (parameter -> (low, high)), drawn by `experiment.draw_samples`."""
+
+    method: str
+    n: int
+    ranges: dict[str, tuple[float, float]]
+
+
+@dataclass(frozen=True)
 class Scenario:
     name: str
     description: str = ""
@@ -39,7 +52,9 @@ class Scenario:
     parameters: dict[str, Any] = field(default_factory=dict)
     marginals: dict[str, dict[str, float]] = field(default_factory=dict)
     actions: dict[str, dict[str, Any]] = field(default_factory=dict)
-    source: str = ""  # the file's text, kept for provenance
+    replications: int = 1
+    samples: Samples | None = None
+    source: str = ""  # the file's text (and its extends chain's), kept for provenance
 
     def model_kwargs(self) -> dict[str, Any]:
         """Arguments of InclusionModel for this scenario."""
@@ -79,20 +94,35 @@ _ZONES = (
 
 # section -> key -> (check, expected); top-level keys under "".
 SCHEMA: dict[str, dict[str, tuple[Callable[[Any], bool], str]]] = {
-    "": {"name": _str(), "description": _str(), "seed": _int(0)},
+    "": {
+        "name": _str(),
+        "description": _str(),
+        "seed": _int(0),
+        "replications": _int(1),
+        "extends": _str(),
+    },
     "territory": {"zones": _ZONES, "scale": _SCALE},
     "horizon": {
         "start_year": _int(1990, 2100),
         "start_month": _int(1, 12),
         "months": _int(1, 1200),
     },
+    "samples": {
+        "method": ((lambda v: v in ("lhs", "sobol")), "'lhs' or 'sobol'"),
+        "n": _int(1, 100_000),
+        "ranges": ((lambda v: isinstance(v, dict) and len(v) > 0), "a non-empty table"),
+    },
 }
 TABLES = ("parameters", "marginals", "actions")
 
 
 def load_scenario(path: str | Path, seed: int | None = None) -> Scenario:
-    """Read and validate a scenario file; `seed` overrides the file's seed."""
-    path = Path(path)
+    """Read and validate a scenario file (and its extends chain); `seed` overrides the file's."""
+    data, text = _resolve(Path(path), ())
+    return parse_scenario(data, path, text, seed)
+
+
+def _read(path: Path) -> tuple[dict[str, Any], str]:
     try:
         text = path.read_text("utf-8")
     except FileNotFoundError:
@@ -100,10 +130,40 @@ def load_scenario(path: str | Path, seed: int | None = None) -> Scenario:
     except OSError as exc:
         raise ScenarioError(path, "", f"cannot read the file ({exc.strerror})") from None
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(path, "", f"malformed TOML: {exc}") from None
-    return parse_scenario(data, path, text, seed)
+
+
+def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], str]:
+    """The file's data merged over its extends chain, and the chain's texts (child first)."""
+    data, text = _read(path)
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data, text
+    _checked(path, "extends", parent, *SCHEMA[""]["extends"])
+    target = (path.parent / parent).resolve()
+    seen = (*chain, path.resolve())
+    if target in seen:
+        cycle = " -> ".join(p.name for p in (*seen, target))
+        raise ScenarioError(path, "extends", f"got {parent!r}, which extends back to it ({cycle})")
+    if not target.is_file():
+        raise ScenarioError(path, "extends", f"got {parent!r}, expected an existing file: {target}")
+    base, base_text = _resolve(target, seen)
+    parse_scenario(base, target, base_text)  # the parent's own errors name the parent
+    base.pop("name", None)  # a variant is named after its own file unless it says otherwise
+    return _merge(base, data), f"{text}\n# --- extends {parent} ---\n{base_text}"
+
+
+def _merge(base: dict[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
+    """Deep merge of tables: `top` wins, tables are merged key by key."""
+    out = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
 
 
 def parse_scenario(
@@ -112,6 +172,7 @@ def parse_scenario(
     text: str = "",
     seed: int | None = None,
 ) -> Scenario:
+    """Validate a scenario's data (an already merged extends chain) into a Scenario."""
     values: dict[str, Any] = {}
     known_top = set(SCHEMA[""]) | set(SCHEMA) - {""} | set(TABLES)
     for key, value in data.items():
@@ -121,6 +182,8 @@ def parse_scenario(
                 key,
                 f"unknown key{suggest(key, known_top)}; expected one of {sorted(known_top)}",
             )
+        if key == "extends":
+            raise ScenarioError(path, key, "only allowed in a file (it names a file beside it)")
         if key in SCHEMA[""]:
             values[key] = _checked(path, key, value, *SCHEMA[""][key])
         elif key in SCHEMA:
@@ -133,9 +196,11 @@ def parse_scenario(
                         f"unknown key{suggest(sub, SCHEMA[key])}; "
                         f"expected one of {sorted(SCHEMA[key])}",
                     )
-                values[sub] = _checked(path, f"{key}.{sub}", subvalue, *SCHEMA[key][sub])
+                values[f"{key}.{sub}"] = _checked(path, f"{key}.{sub}", subvalue, *SCHEMA[key][sub])
         else:
             _require_table(path, key, value)
+    samples = _samples(path, {k[8:]: v for k, v in values.items() if k.startswith("samples.")})
+    values = {k.split(".")[-1]: v for k, v in values.items() if not k.startswith("samples.")}
     if "zones" in values:
         values["zones"] = _zones(path, values["zones"])
     if seed is not None:
@@ -145,9 +210,40 @@ def parse_scenario(
         parameters=_parameters(path, data.get("parameters", {})),
         marginals=_marginals(path, data.get("marginals", {})),
         actions=_actions(path, data.get("actions", {})),
+        samples=samples,
         source=text,
         **values,
     )
+
+
+def _samples(path, table: dict[str, Any]) -> Samples | None:
+    if not table:
+        return None
+    for key in ("method", "n", "ranges"):
+        if key not in table:
+            raise ScenarioError(
+                path, f"samples.{key}", "missing: [samples] needs method, n, ranges"
+            )
+    ranges = {}
+    for name, bounds in table["ranges"].items():
+        key = f"samples.ranges.{name}"
+        if not (
+            isinstance(bounds, list)
+            and len(bounds) == 2
+            and all(isinstance(b, int | float) and not isinstance(b, bool) for b in bounds)
+            and bounds[0] < bounds[1]
+        ):
+            raise ScenarioError(path, key, f"got {bounds!r}, expected [low, high] with low < high")
+        for bound in bounds:
+            try:
+                Parameters({name: bound})
+            except ParameterError as exc:
+                raise ScenarioError(path, key, str(exc)) from None
+        ranges[name] = (float(bounds[0]), float(bounds[1]))
+    n = table["n"]
+    if table["method"] == "sobol" and n & (n - 1):
+        raise ScenarioError(path, "samples.n", f"got {n}, expected a power of 2 for 'sobol'")
+    return Samples(table["method"], table["n"], ranges)
 
 
 def _checked(path, key, value, check, expected):

@@ -1,0 +1,338 @@
+"""Comparing the scenarios of an experiment, paired over replications.
+
+Statistics (each a function of tidy frames with run keys scenario, replication, sample):
+
+- a run's value of an indicator is its mean over the last 12 months of the horizon (all months if
+  the horizon is shorter), which smooths the seasonality of bills and arrears;
+- levels: per scenario, zone and indicator, the mean over runs and the range holding 90% of runs
+  (5th-95th percentiles);
+- differences against the first scenario: run by run on the same (replication, sample), hence on
+  the same random numbers; the mean difference and its 90% confidence interval (Student t on the
+  paired differences), and for reference the unpaired interval (Welch) that independent runs
+  would give;
+- cost per outcome: for each action outcome (`Action.outcomes`) present in the results, the extra
+  spending (all funders, whole horizon) divided by the outcome gained, i.e. the change of the
+  outcome's territory value at the end of the horizon, signed so that a gain is positive (a
+  decrease for "decrease" outcomes). Outcomes should therefore be stocks or cumulative counts.
+  The estimate is a ratio of mean paired changes; its 90% interval is a bootstrap over pairs;
+  it is left empty when the mean gain is not positive;
+- spending per funder and budget line: mean and 90% range over runs of the horizon's total.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .actions import REGISTRY
+from .experiment import run_experiment
+from .indicators import TOTAL
+from .scenario import Scenario, load_scenario
+from .store import KEYS, Store
+
+PAIR = ["replication", "sample"]
+LEVEL = 0.90
+
+
+@dataclass
+class Comparison:
+    """The tables of a comparison (pandas DataFrames); `series` feeds the time-series plot."""
+
+    levels: pd.DataFrame
+    differences: pd.DataFrame
+    costs: pd.DataFrame
+    spending: pd.DataFrame
+    series: pd.DataFrame
+
+    def write(self, folder: str | Path) -> list[Path]:
+        """Write every table as CSV into `folder`; the paths."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for f in fields(self):
+            path = folder / f"{f.name}.csv"
+            tmp = path.with_name(f".{f.name}.tmp.csv")
+            getattr(self, f.name).to_csv(tmp, index=False)
+            tmp.replace(path)
+            paths.append(path)
+        return paths
+
+
+def compare(
+    source: str | Path | Sequence[Scenario | str | Path],
+    out: str | Path | None = None,
+    replications: int | None = None,
+    outcomes: dict[str, str] | None = None,
+    **experiment: Any,
+) -> Comparison:
+    """Compare scenarios (objects or TOML paths; the first is the reference) or the runs of an
+    experiment folder. Scenarios are run first (or resumed) into `out`, default
+    results/compare-<names>; `experiment` goes to `run_experiment` (seed, executor, ...)."""
+    if isinstance(source, str | Path) and Path(source).is_dir():
+        return compare_folder(source, outcomes)
+    scenarios = [s if isinstance(s, Scenario) else load_scenario(s) for s in source]
+    out = out or Path("results") / "-".join(["compare", *(s.name for s in scenarios)])
+    run_experiment(scenarios, out, replications, **experiment)
+    return compare_folder(out, outcomes)
+
+
+def compare_results(
+    indicators: pd.DataFrame,
+    spending: pd.DataFrame,
+    order: Sequence[str] | None = None,
+    outcomes: dict[str, str] | None = None,
+) -> Comparison:
+    """Compare the scenarios of an experiment's results; the first of `order` is the reference.
+
+    `outcomes` (indicator -> "increase"/"decrease") defaults to every registered action's.
+    """
+    order = list(order or dict.fromkeys(indicators["scenario"]))
+    outcomes = outcomes if outcomes is not None else action_outcomes()
+    values = run_values(indicators)
+    return Comparison(
+        levels=levels(values, order),
+        differences=differences(values, order),
+        costs=cost_per_outcome(indicators, spending, order, outcomes),
+        spending=spending_per_funder(indicators, spending, order),
+        series=series(indicators, order),
+    )
+
+
+def compare_folder(folder: str | Path, outcomes: dict[str, str] | None = None) -> Comparison:
+    """Compare the runs stored in an experiment folder."""
+    store = Store(folder)
+    indicators, spending = store.load("indicators"), store.load("spending")
+    return compare_results(indicators, spending, store.scenario_order(), outcomes)
+
+
+def action_outcomes() -> dict[str, str]:
+    """Outcome indicators of every registered action: name -> "increase" or "decrease"."""
+    return {name: way for cls in REGISTRY.values() for name, way in cls.outcomes.items()}
+
+
+def run_values(indicators: pd.DataFrame) -> pd.DataFrame:
+    """One value per run, zone and indicator: the mean over the horizon's last 12 months."""
+    last = indicators["month"].max()
+    recent = indicators[indicators["month"] > max(last - 12, 0)]
+    keys = [*KEYS, "zone", "indicator"]
+    return recent.groupby(keys, sort=False)["value"].mean().reset_index()
+
+
+def _ordered(frame: pd.DataFrame, order: Sequence[str], by: list[str]) -> pd.DataFrame:
+    rank = {name: i for i, name in enumerate(order)}
+    return frame.sort_values(
+        by, key=lambda c: c.map(rank) if c.name == "scenario" else c, kind="stable"
+    ).reset_index(drop=True)
+
+
+def _spread(values: pd.Series) -> pd.Series:
+    q = (1 - LEVEL) / 2
+    return pd.Series(
+        {
+            "mean": values.mean(),
+            "low": values.quantile(q),
+            "high": values.quantile(1 - q),
+            "runs": len(values),
+        }
+    )
+
+
+def levels(values: pd.DataFrame, order: Sequence[str]) -> pd.DataFrame:
+    """Per scenario, zone, indicator: mean over runs and the 90% range of runs."""
+    keys = ["scenario", "zone", "indicator"]
+    table = values.groupby(keys, sort=False)["value"].apply(_spread).unstack().reset_index()
+    table["runs"] = table["runs"].astype(int)
+    return _ordered(table, order, keys)
+
+
+def _interval(mean: float, se: float, dof: float) -> tuple[float, float]:
+    if not np.isfinite(se) or dof < 1:
+        return np.nan, np.nan
+    half = stats.t.ppf(1 - (1 - LEVEL) / 2, dof) * se
+    return mean - half, mean + half
+
+
+def differences(values: pd.DataFrame, order: Sequence[str]) -> pd.DataFrame:
+    """Per scenario after the first, zone, indicator: paired mean difference and intervals."""
+    reference = values[values["scenario"] == order[0]]
+    rows = []
+    for name in order[1:]:
+        pairs = values[values["scenario"] == name].merge(
+            reference, on=[*PAIR, "zone", "indicator"], suffixes=("", "_ref")
+        )
+        for (zone, indicator), g in pairs.groupby(["zone", "indicator"], sort=False):
+            a, b = g["value_ref"].to_numpy(), g["value"].to_numpy()
+            d, n = b - a, len(g)
+            paired = _interval(d.mean(), d.std(ddof=1) / np.sqrt(n) if n > 1 else np.nan, n - 1)
+            va, vb = (a.var(ddof=1) / n, b.var(ddof=1) / n) if n > 1 else (np.nan, np.nan)
+            se = np.sqrt(va + vb)
+            welch = (va + vb) ** 2 / (va**2 / (n - 1) + vb**2 / (n - 1)) if se > 0 else n - 1
+            unpaired = _interval(d.mean(), se, welch)
+            rows.append(
+                {
+                    "scenario": name,
+                    "reference": order[0],
+                    "zone": zone,
+                    "indicator": indicator,
+                    "difference": d.mean(),
+                    "low": paired[0],
+                    "high": paired[1],
+                    "unpaired_low": unpaired[0],
+                    "unpaired_high": unpaired[1],
+                    "pairs": n,
+                }
+            )
+    return pd.DataFrame(rows, columns=_DIFF_COLUMNS)
+
+
+_DIFF_COLUMNS = [
+    "scenario",
+    "reference",
+    "zone",
+    "indicator",
+    "difference",
+    "low",
+    "high",
+    "unpaired_low",
+    "unpaired_high",
+    "pairs",
+]
+
+
+def _runs(indicators: pd.DataFrame) -> pd.DataFrame:
+    return indicators[KEYS].drop_duplicates().reset_index(drop=True)
+
+
+def run_spending(indicators: pd.DataFrame, spending: pd.DataFrame) -> pd.DataFrame:
+    """Total spending of each run (zero for runs that spent nothing)."""
+    totals = spending.groupby(KEYS, sort=False)["amount"].sum().rename("spent").reset_index()
+    out = _runs(indicators).merge(totals, on=KEYS, how="left")
+    return out.fillna({"spent": 0.0})
+
+
+def outcome_zone(indicators: pd.DataFrame) -> str:
+    """The territory total, or the only zone when one zone is simulated."""
+    zones = indicators["zone"].unique()
+    return TOTAL if TOTAL in zones else zones[0]
+
+
+def cost_per_outcome(
+    indicators: pd.DataFrame,
+    spending: pd.DataFrame,
+    order: Sequence[str],
+    outcomes: dict[str, str],
+    resamples: int = 2000,
+) -> pd.DataFrame:
+    """Euros of extra spending per unit of outcome gained, per scenario after the first."""
+    zone, last = outcome_zone(indicators), indicators["month"].max()
+    final = indicators[(indicators["zone"] == zone) & (indicators["month"] == last)]
+    spent = run_spending(indicators, spending)
+    rng = np.random.default_rng(0)
+    rows = []
+    for indicator, way in outcomes.items():
+        outcome = final[final["indicator"] == indicator][[*KEYS, "value"]]
+        if outcome.empty:
+            continue
+        runs = spent.merge(outcome, on=KEYS)
+        reference = runs[runs["scenario"] == order[0]]
+        for name in order[1:]:
+            pairs = runs[runs["scenario"] == name].merge(reference, on=PAIR, suffixes=("", "_ref"))
+            if pairs.empty:  # the outcome exists in one scenario only: nothing to pair
+                continue
+            extra = (pairs["spent"] - pairs["spent_ref"]).to_numpy()
+            gain = (pairs["value"] - pairs["value_ref"]).to_numpy()
+            gain = -gain if way == "decrease" else gain
+            draws = rng.integers(0, len(pairs), size=(resamples, len(pairs)))
+            boot = _ratio(extra[draws].mean(axis=1), gain[draws].mean(axis=1))
+            q = (1 - LEVEL) / 2
+            rows.append(
+                {
+                    "scenario": name,
+                    "reference": order[0],
+                    "outcome": indicator,
+                    "extra_spending": extra.mean(),
+                    "outcome_gained": gain.mean(),
+                    "cost_per_outcome": _ratio(extra.mean(), gain.mean()),
+                    "low": np.nanquantile(boot, q) if np.isfinite(boot).any() else np.nan,
+                    "high": np.nanquantile(boot, 1 - q) if np.isfinite(boot).any() else np.nan,
+                    "pairs": len(pairs),
+                }
+            )
+    columns = ["scenario", "reference", "outcome", "extra_spending", "outcome_gained"]
+    return pd.DataFrame(rows, columns=[*columns, "cost_per_outcome", "low", "high", "pairs"])
+
+
+def _ratio(extra, gain):
+    """Extra spending per unit gained; NaN where nothing was gained."""
+    extra, gain = np.asarray(extra, float), np.asarray(gain, float)
+    return np.divide(extra, gain, out=np.full(np.shape(gain), np.nan), where=gain > 0)[()]
+
+
+def spending_per_funder(
+    indicators: pd.DataFrame, spending: pd.DataFrame, order: Sequence[str]
+) -> pd.DataFrame:
+    """Per scenario, funder and line: mean and 90% range over runs of the horizon's spending."""
+    keys = ["scenario", "funder", "line"]
+    columns = [*keys, "mean", "low", "high", "runs"]
+    if spending.empty:
+        return pd.DataFrame(columns=columns)
+    totals = spending.groupby([*KEYS, "funder", "line"], sort=False)["amount"].sum().reset_index()
+    lines = totals[keys].drop_duplicates()
+    grid = _runs(indicators).merge(lines, on="scenario")  # runs of a scenario that spent nothing
+    full = grid.merge(totals, on=[*KEYS, "funder", "line"], how="left").fillna({"amount": 0.0})
+    table = full.groupby(keys, sort=False)["amount"].apply(_spread).unstack().reset_index()
+    table["runs"] = table["runs"].astype(int)
+    return _ordered(table, order, keys)[columns]
+
+
+def series(indicators: pd.DataFrame, order: Sequence[str]) -> pd.DataFrame:
+    """Per scenario, zone, indicator and month: mean and 90% range over runs."""
+    keys = ["scenario", "zone", "indicator", "month"]
+    grouped = indicators.groupby(keys, sort=False)["value"]
+    q = (1 - LEVEL) / 2
+    table = pd.concat(
+        [
+            grouped.mean().rename("mean"),
+            grouped.quantile(q).rename("low"),
+            grouped.quantile(1 - q).rename("high"),
+        ],
+        axis=1,
+    ).reset_index()
+    return _ordered(table, order, keys)
+
+
+def headline(comparison: Comparison, zone: str, indicators: Iterable[str] | None = None):
+    """The printed table: for `zone`, each indicator's level per scenario with its difference."""
+    lv = comparison.levels[comparison.levels["zone"] == zone]
+    diff = comparison.differences[comparison.differences["zone"] == zone]
+    table = lv.merge(
+        diff[["scenario", "indicator", "difference", "low", "high"]],
+        on=["scenario", "indicator"],
+        how="left",
+        suffixes=("", "_diff"),
+    )
+    if indicators is not None:
+        table = table[table["indicator"].isin(list(indicators))]
+    table = table.sort_values("indicator", kind="stable")
+    spread = zip(table["low"], table["high"], strict=True)
+    interval = zip(table["low_diff"], table["high_diff"], strict=True)
+    return pd.DataFrame(
+        {
+            "indicator": table["indicator"],
+            "scenario": table["scenario"],
+            "mean": table["mean"],
+            "90% of runs": [_range(lo, hi) for lo, hi in spread],
+            "difference": table["difference"],
+            "90% CI": [_range(lo, hi) for lo, hi in interval],
+        }
+    ).reset_index(drop=True)
+
+
+def _range(low: float, high: float) -> str:
+    return "" if pd.isna(low) else f"[{low:,.2f}, {high:,.2f}]"

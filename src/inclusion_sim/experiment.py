@@ -1,0 +1,332 @@
+"""Experiments: scenarios x replications (x parameter samples), run on any Executor, resumable.
+
+Seeds: replication k of every scenario gets the same model seed, drawn from
+`SeedSequence(experiment seed).spawn(...)[k]`, so scenarios share their random numbers (common
+random numbers) and their differences are paired. Adding replications later keeps the earlier
+seeds. Parameter samples (Latin hypercube or Sobol, scipy.stats.qmc) depend only on the
+scenario's [samples] table and the experiment seed, so scenarios that share the table (e.g. via
+`extends`) share the sampled points too.
+
+Each finished run is handed to the parent process and written at once to the store
+(`store.Store`); only a bounded number of runs is in flight, so memory stays flat in the number
+of runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.util
+import json
+import multiprocessing
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.stats import qmc
+from tqdm import tqdm
+
+from .scenario import Samples, Scenario, load_scenario
+from .simulation import simulate
+from .store import Store, StoreError
+
+PACKAGE = Path(__file__).resolve().parent
+_SAMPLES_KEY = 0x5A3  # spawn key of the parameter-sample stream, apart from replication seeds
+
+
+class ExperimentError(ValueError):
+    """An experiment cannot start (e.g. its Dask scheduler cannot be reached)."""
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """Everything one run needs; picklable, so it travels to any executor's workers."""
+
+    scenario: Scenario
+    replication: int
+    sample: int
+    seed: int
+    sampled: dict[str, float] = field(default_factory=dict)
+    plugins: tuple[str, ...] = ()  # modules or .py files registering extra actions
+
+    @property
+    def run_id(self) -> str:
+        slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", self.scenario.name)
+        return f"{slug}-r{self.replication:04d}-s{self.sample:04d}"
+
+    def spec_hash(self) -> str:
+        """Hash of what determines the results (not the scenario's comments)."""
+        settings = asdict(self.scenario) | {"source": None, "replications": None}
+        key = [settings, self.replication, self.sample, self.seed, self.sampled]
+        return hashlib.sha256(json.dumps(key, sort_keys=True, default=list).encode()).hexdigest()
+
+
+def replication_seeds(seed: int, replications: int) -> list[int]:
+    """Model seed of each replication, shared by every scenario (common random numbers)."""
+    children = np.random.SeedSequence(seed).spawn(replications)
+    return [int(child.generate_state(1)[0]) for child in children]
+
+
+def draw_samples(samples: Samples | None, seed: int) -> list[dict[str, float]]:
+    """Parameter values of each sample point ([{}] when the scenario has no [samples])."""
+    if samples is None:
+        return [{}]
+    names = list(samples.ranges)
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_SAMPLES_KEY,)))
+    if samples.method == "lhs":
+        sampler = qmc.LatinHypercube(d=len(names), rng=rng)
+    else:
+        sampler = qmc.Sobol(d=len(names), scramble=True, rng=rng)
+    low, high = zip(*samples.ranges.values(), strict=True)
+    points = qmc.scale(sampler.random(samples.n), low, high)
+    return [dict(zip(names, map(float, row), strict=True)) for row in points]
+
+
+def plan(
+    scenarios: Sequence[Scenario],
+    replications: int,
+    seed: int,
+    plugins: Sequence[str] = (),
+) -> list[RunSpec]:
+    """The runs of an experiment, replication-major so early results cover every scenario."""
+    seeds = replication_seeds(seed, replications)
+    draws = {s.name: draw_samples(s.samples, seed) for s in scenarios}
+    return [
+        RunSpec(s, k, j, seeds[k], values, tuple(plugins))
+        for k in range(replications)
+        for s in scenarios
+        for j, values in enumerate(draws[s.name])
+    ]
+
+
+def execute(spec: RunSpec) -> dict[str, Any]:
+    """Run one spec (in a worker): its indicators, spending and resolved parameters."""
+    for plugin in spec.plugins:
+        load_plugin(plugin)
+    started = time.perf_counter()
+    scenario = replace(
+        spec.scenario,
+        seed=spec.seed,
+        parameters={**spec.scenario.parameters, **spec.sampled},
+    )
+    model = simulate(scenario)
+    return {
+        "indicators": model.results(),
+        "spending": model.ledger.entries(),
+        "parameters": dict(model.params),
+        "seconds": time.perf_counter() - started,
+    }
+
+
+def load_plugin(plugin: str) -> None:
+    """Import a module by name, or a .py file by path (for actions that live outside the
+    package, e.g. in tests); importing it registers its actions."""
+    if not plugin.endswith(".py"):
+        importlib.import_module(plugin)
+        return
+    name = Path(plugin).stem
+    if name in sys.modules:
+        return
+    spec = importlib.util.spec_from_file_location(name, plugin)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+
+
+class SerialExecutor(Executor):
+    """Runs each task in the calling process when it is submitted (no pool, no pickling)."""
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as exc:
+            future.set_exception(exc)
+        return future
+
+
+@contextmanager
+def executor(workers: int = 1, dask: str | None = None) -> Iterator[tuple[Executor, int]]:
+    """An executor and its number of workers.
+
+    `dask`: a scheduler address, or "local" for a LocalCluster of `workers` processes; otherwise a
+    process pool of `workers` processes, or the calling process alone when `workers` is 1.
+    A remote cluster's workers need inclusion_sim installed and any plugin file at its path.
+    """
+    if dask:
+        from distributed import Client, LocalCluster
+
+        if dask == "local":
+            with (
+                LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                ) as cluster,
+                Client(cluster) as client,
+            ):
+                yield client.get_executor(), workers
+        else:
+            try:
+                client = Client(dask, timeout="20s")
+            except (OSError, ValueError) as exc:
+                raise ExperimentError(
+                    f"--dask {dask}: cannot reach the scheduler ({exc})"
+                ) from None
+            with client:
+                yield client.get_executor(), max(len(client.scheduler_info()["workers"]), 1)
+    elif workers <= 1:
+        yield SerialExecutor(), 1
+    else:
+        # forkserver: workers start clean (no copy of the parent's threads or open files)
+        context = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            yield pool, workers
+
+
+def run_experiment(
+    scenarios: Iterable[Scenario | str | Path],
+    out: str | Path,
+    replications: int | None = None,
+    seed: int | None = None,
+    executor: Executor | None = None,
+    in_flight: int | None = None,
+    plugins: Sequence[str] = (),
+    progress: bool = False,
+    question: str = "",
+) -> pd.DataFrame:
+    """Run (or resume) an experiment into the folder `out`; its tidy indicators of every run.
+
+    `replications` and `seed` default to the first scenario's. Runs already in `out` are skipped.
+    At most `in_flight` runs are submitted at a time (1 for serial execution, else 32).
+    `question`, if given, titles the report.
+    """
+    scenarios = [s if isinstance(s, Scenario) else load_scenario(s) for s in scenarios]
+    if not scenarios:
+        raise ValueError("an experiment needs at least one scenario")
+    names = [s.name for s in scenarios]
+    if len(set(names)) != len(names):
+        raise StoreError(f"scenario names must differ to be compared, got {names}")
+    replications = replications or scenarios[0].replications
+    seed = scenarios[0].seed if seed is None else seed
+    specs = plan(scenarios, replications, seed, plugins)
+
+    store = Store(out)
+    store.prepare()
+    finished = store.finished()
+    for spec in specs:
+        if finished.get(spec.run_id, spec.spec_hash()) != spec.spec_hash():
+            raise StoreError(
+                f"{store.root}: run {spec.run_id} was made with other settings; "
+                "use another output folder or delete this one"
+            )
+    store.write_experiment(
+        {
+            "scenarios": names,
+            "replications": max(replications, _previous_replications(store)),
+            "seed": seed,
+            "samples": {s.name: len(draw_samples(s.samples, seed)) for s in scenarios},
+            "start": f"{scenarios[0].start_year}-{scenarios[0].start_month:02d}",
+            "question": question,
+            "texts": {s.name: s.source for s in scenarios},
+        }
+    )
+    todo = [spec for spec in specs if spec.run_id not in finished]
+    provenance = _provenance()
+    executor = executor or SerialExecutor()
+    in_flight = in_flight or (1 if isinstance(executor, SerialExecutor) else 32)
+    with tqdm(
+        total=len(specs), initial=len(specs) - len(todo), unit="run", disable=not progress
+    ) as bar:
+        for spec, result in _completed(executor, todo, in_flight):
+            store.write(
+                spec.run_id,
+                result["indicators"],
+                result["spending"],
+                _manifest(spec, result, provenance),
+            )
+            bar.update()
+    return store.load("indicators")
+
+
+def _previous_replications(store: Store) -> int:
+    path = store.root / "experiment.json"
+    return json.loads(path.read_text())["replications"] if path.exists() else 0
+
+
+def _completed(
+    executor: Executor, specs: list[RunSpec], in_flight: int
+) -> Iterator[tuple[RunSpec, dict[str, Any]]]:
+    """Results as they finish, with at most `in_flight` runs submitted at once."""
+    queue = iter(specs)
+    pending = {executor.submit(execute, s): s for s in islice(queue, in_flight)}
+    try:
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                spec = pending.pop(future)
+                yield spec, future.result()
+                for nxt in islice(queue, 1):
+                    pending[executor.submit(execute, nxt)] = nxt
+    finally:
+        for future in pending:
+            future.cancel()
+
+
+def _manifest(spec: RunSpec, result: dict[str, Any], provenance: dict[str, Any]) -> dict:
+    scenario = asdict(spec.scenario)
+    return {
+        "run_id": spec.run_id,
+        "scenario": spec.scenario.name,
+        "replication": spec.replication,
+        "sample": spec.sample,
+        "spec_hash": spec.spec_hash(),
+        "seed": spec.seed,
+        "sampled_parameters": spec.sampled,
+        "scenario_text": scenario.pop("source"),
+        "scenario_settings": scenario,
+        "parameters": result["parameters"],
+        "seconds": round(result["seconds"], 3),
+        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        **provenance,
+    }
+
+
+def _provenance() -> dict[str, Any]:
+    """Package version, git revision (when the package runs from a checkout), input data hash."""
+    try:
+        package_version = version("inclusion-sim")
+    except PackageNotFoundError:
+        package_version = None
+    try:
+        revision = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=PACKAGE,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        revision = ""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in PACKAGE.rglob("*") if p.suffix in (".csv", ".toml")):
+        digest.update(str(path.relative_to(PACKAGE)).encode())
+        digest.update(path.read_bytes())
+    return {
+        "package_version": package_version,
+        "git_revision": revision or None,
+        "data_hash": digest.hexdigest(),
+    }

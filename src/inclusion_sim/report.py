@@ -1,0 +1,127 @@
+"""What a comparison leaves for people: CSV tables, figures, and one self-contained HTML report
+(figures embedded) that a planner can send as a single file."""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from .actions import REGISTRY
+from .comparison import Comparison, headline, outcome_zone
+from .indicators import INDICATORS
+from .plots import plot_costs, plot_differences, plot_series
+from .store import Store, StoreError
+
+FIGURES = {
+    "series.png": "Indicators over time",
+    "differences.png": "Differences from the reference scenario",
+    "costs.png": "Cost per outcome",
+}
+
+
+def units() -> dict[str, tuple[str, str]]:
+    """Indicator -> (unit, definition): the core's and every registered action's."""
+    out = dict(INDICATORS)
+    for cls in REGISTRY.values():
+        out.update(cls.units)
+    return out
+
+
+def save(comparison: Comparison, folder: str | Path) -> list[Path]:
+    """Write the comparison's CSV tables and figures into the experiment folder."""
+    folder = Path(folder)
+    zone = outcome_zone(comparison.series)
+    start = _experiment(folder).get("start", "2017-01")
+    paths = comparison.write(folder)
+    paths.append(plot_series(comparison.series, folder / "series.png", zone, start, units()))
+    if not comparison.differences.empty:
+        paths.append(plot_differences(comparison.differences, folder / "differences.png", zone))
+    if comparison.costs["cost_per_outcome"].notna().any():
+        paths.append(plot_costs(comparison.costs, folder / "costs.png"))
+    else:
+        (folder / "costs.png").unlink(missing_ok=True)
+    return paths
+
+
+def _experiment(folder: Path) -> dict:
+    path = folder / "experiment.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def _table(frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return "<p><em>None.</em></p>"
+    return frame.to_html(index=False, float_format=lambda v: f"{v:,.2f}", na_rep="", border=0)
+
+
+def write_report(folder: str | Path, out: str | Path | None = None) -> Path:
+    """One HTML file summarising a compared experiment folder; its path."""
+    folder = Path(folder)
+    if not (folder / "levels.csv").exists():
+        raise StoreError(f"{folder}: no comparison here; run `inclusion-sim compare` first")
+    info = _experiment(folder)
+    read = {name: pd.read_csv(folder / f"{name}.csv") for name in ("levels", "differences")}
+    comparison = Comparison(
+        **read,
+        costs=pd.read_csv(folder / "costs.csv"),
+        spending=pd.read_csv(folder / "spending.csv"),
+        series=pd.DataFrame(),
+    )
+    zone = outcome_zone(read["levels"])
+    manifest = next(Store(folder).manifests(), {})
+    scenarios = info.get("scenarios", list(dict.fromkeys(read["levels"]["scenario"])))
+    title = info.get("question") or f"Comparison of {', '.join(scenarios)}"
+    figures = "".join(
+        f'<h3>{caption}</h3><img alt="{caption}" src="data:image/png;base64,'
+        f'{base64.b64encode((folder / name).read_bytes()).decode()}">'
+        for name, caption in FIGURES.items()
+        if (folder / name).exists()
+    )
+    texts = "".join(
+        f"<h3>{html.escape(name)}</h3><pre>{html.escape(text)}</pre>"
+        for name, text in info.get("texts", {}).items()
+    )
+    runs = int(read["levels"]["runs"].max()) if len(read["levels"]) else 0
+    page = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 70em; margin: 2em auto; color: #222; }}
+table {{ border-collapse: collapse; font-size: 0.9em; margin: 1em 0; }}
+th, td {{ padding: 0.25em 0.7em; border-bottom: 1px solid #ddd; text-align: right; }}
+th {{ background: #f3f3f3; }} td:first-child, td:nth-child(2) {{ text-align: left; }}
+img {{ max-width: 100%; }} pre {{ background: #f7f7f7; padding: 0.8em; overflow-x: auto; }}
+.note {{ color: #555; font-size: 0.9em; }}
+</style></head><body>
+<h1>{html.escape(title)}</h1>
+<p>Scenarios: <strong>{html.escape(", ".join(scenarios))}</strong>; the first is the reference.
+{runs} runs per scenario (replications x parameter samples). Figures for {html.escape(zone)};
+every zone is in the CSV files beside this report. Produced {date.today():%d %B %Y} by
+inclusion-sim {manifest.get("package_version") or ""}.</p>
+<h2>Cost per outcome</h2>
+<p class="note">Extra spending of all funders over the horizon, divided by the outcome gained at
+the end of the horizon, against the reference; 90% interval by bootstrap over paired runs.</p>
+{_table(comparison.costs)}
+<h2>Indicators ({html.escape(zone)}, mean over the last 12 months)</h2>
+<p class="note">"90% of runs": the range holding 90% of replications. "difference": paired with
+the reference on common random numbers, with its 90% confidence interval.</p>
+{_table(headline(comparison, zone))}
+<h2>Spending per funder and budget line (whole horizon, euros)</h2>
+{_table(comparison.spending)}
+<h2>Figures</h2>
+{figures}
+<h2>Provenance</h2>
+<p class="note">Git revision {manifest.get("git_revision") or "unknown"}; input data hash
+{manifest.get("data_hash", "")}; experiment seed {info.get("seed", "")}.</p>
+{texts}
+</body></html>
+"""
+    out = Path(out) if out else folder / "report.html"
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_text(page, "utf-8")
+    tmp.replace(out)
+    return out

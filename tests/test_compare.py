@@ -1,0 +1,124 @@
+"""Comparisons: paired intervals, cost per outcome, spending per funder."""
+
+from pathlib import Path
+
+import helpers_actions
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from inclusion_sim import comparison as cmp
+from inclusion_sim.actions import REGISTRY
+from inclusion_sim.experiment import run_experiment
+from inclusion_sim.scenario import load_scenario, parse_scenario
+from inclusion_sim.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def helper():
+    helpers_actions.install()
+    yield helpers_actions.Helper
+    REGISTRY.pop(helpers_actions.Helper.name, None)
+
+
+def scenario(name, budget):
+    data = {
+        "name": name,
+        "seed": 2,
+        "territory": {"zones": ["saint_fons", "venissieux"], "scale": 0.05},
+        "horizon": {"months": 12},
+        "actions": {"test_helper": {"budget": budget}},
+    }
+    return parse_scenario(data, f"{name}.toml")
+
+
+@pytest.fixture
+def helped(helper, tmp_path):
+    """A small budget and a larger one, 4 replications: the action spends and helps."""
+    run_experiment([scenario("small", 1500.0), scenario("large", 3000.0)], tmp_path, 4)
+    return Store(tmp_path)
+
+
+def test_cost_per_outcome_is_extra_spending_per_unit_gained(helped):
+    comparison = cmp.compare_folder(helped.root)
+    costs = comparison.costs.set_index("outcome")
+    assert set(costs.index) == {"test_helped", "test_in_need"}
+    for outcome in costs.index:  # visits at 100 euros plus 10% of State fees
+        row = costs.loc[outcome]
+        assert row["scenario"] == "large" and row["reference"] == "small"
+        assert row["outcome_gained"] > 0
+        assert row["cost_per_outcome"] == pytest.approx(110.0)
+        assert row["low"] == pytest.approx(110.0) and row["high"] == pytest.approx(110.0)
+
+
+def test_spending_per_funder_and_line_adds_up(helped):
+    comparison = cmp.compare_folder(helped.root)
+    spending = helped.load("spending")
+    table = comparison.spending.set_index(["scenario", "funder", "line"])
+    for (name, funder, line), row in table.iterrows():
+        runs = spending[
+            (spending["scenario"] == name)
+            & (spending["funder"] == funder)
+            & (spending["line"] == line)
+        ]
+        totals = runs.groupby("replication")["amount"].sum().reindex(range(4), fill_value=0)
+        assert row["mean"] == pytest.approx(totals.mean()) and row["runs"] == 4
+    assert table.loc[("large", "state", "test_admin"), "mean"] == pytest.approx(
+        0.1 * table.loc[("large", "metropolis", "test_visits"), "mean"]
+    )
+    assert table.loc[("small", "metropolis", "test_visits"), "high"] <= 1500.0  # budget holds
+
+
+def test_no_gain_gives_no_cost(helper, tmp_path):
+    run_experiment([scenario("large", 3000.0), scenario("none", 0.0)], tmp_path, 2)
+    costs = cmp.compare_folder(tmp_path).costs
+    assert len(costs) == 2 and costs["cost_per_outcome"].isna().all()
+
+
+def test_paired_interval_is_the_t_interval_of_differences():
+    a = np.array([1.0, 2.0, 3.0, 4.0])
+    b = a + np.array([0.9, 1.1, 1.0, 1.2])
+    values = pd.DataFrame(
+        {
+            "scenario": ["A"] * 4 + ["B"] * 4,
+            "replication": list(range(4)) * 2,
+            "sample": 0,
+            "zone": "Territory",
+            "indicator": "x",
+            "value": np.concatenate([a, b]),
+        }
+    )
+    (row,) = cmp.differences(values, ["A", "B"]).to_dict("records")
+    d = b - a
+    half = stats.t.ppf(0.95, 3) * d.std(ddof=1) / 2
+    assert row["difference"] == pytest.approx(1.05)
+    assert (row["low"], row["high"]) == pytest.approx((1.05 - half, 1.05 + half))
+    welch = stats.ttest_ind(b, a, equal_var=False).confidence_interval(0.90)
+    assert (row["unpaired_low"], row["unpaired_high"]) == pytest.approx((welch.low, welch.high))
+    levels = cmp.levels(values, ["A", "B"]).set_index("scenario")
+    assert levels.loc["A", "mean"] == 2.5 and levels.loc["A", "low"] == pytest.approx(1.15)
+
+
+def test_on_shipped_scenarios_pairing_narrows_the_interval(tmp_path):
+    files = [ROOT / "scenarios" / f for f in ("pilot.toml", "pilot_energy_prices_up.toml")]
+    run_experiment([load_scenario(f) for f in files], tmp_path, replications=6)
+    diff = cmp.compare_folder(tmp_path).differences
+    diff = diff[(diff["zone"] == "Territory") & (diff["difference"] != 0)]
+    assert len(diff) >= 3  # the energy indicators moved
+    paired = diff["high"] - diff["low"]
+    unpaired = diff["unpaired_high"] - diff["unpaired_low"]
+    assert (paired < unpaired).all(), diff
+
+
+def test_library_compare_runs_scenarios_or_reads_a_folder(helper, tmp_path):
+    import inclusion_sim as ism
+
+    scenarios = [scenario("small", 1500.0), scenario("large", 3000.0)]
+    ran = ism.compare(scenarios, out=tmp_path, replications=2)
+    read = ism.compare(tmp_path)
+    assert isinstance(ran, ism.Comparison) and len(ran.levels) > 0
+    pd.testing.assert_frame_equal(ran.differences, read.differences)
+    assert set(ran.differences["scenario"]) == {"large"}

@@ -87,6 +87,15 @@ def _assert_hours_conserved(model):
     return balance
 
 
+def test_cumulative_persons_grow_and_cover_the_last_year():
+    model = run(months=18)
+    results = model.results().query("zone == 'Territory'")
+    total = results[results["indicator"] == "clause_persons_employed_total"]["value"].to_numpy()
+    recent = results[results["indicator"] == "clause_persons_employed"]["value"].to_numpy()
+    assert np.all(np.diff(total) >= 0)
+    assert np.all(total >= recent) and total[-1] > recent[-1]  # some were hired in 2017 only
+
+
 def test_hours_are_conserved(year_2017):
     balance = _assert_hours_conserved(year_2017)
     assert balance["worked"] > 0.8 * balance["generated"]

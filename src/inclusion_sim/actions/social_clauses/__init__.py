@@ -43,6 +43,10 @@ UNITS: dict[str, tuple[str, str]] = {
         "backlog); Territory only",
     ),
     "clause_persons_employed": ("persons", "distinct persons hired by a clause, last 12 months"),
+    "clause_persons_employed_total": (
+        "persons",
+        "distinct persons hired by a clause since the start of the run",
+    ),
     "clause_hours_per_person": ("hours/person", "clause hours per person employed, last 12 months"),
     "clause_contract_months": ("months", "mean duration of the contracts of the last 12 months"),
     "clause_women_share": ("%", "women among the persons employed, last 12 months"),
@@ -104,7 +108,8 @@ class SocialClauses(Action):
     }
     units = UNITS
     # Weighted distinct persons hired by a clause over the last 12 months.
-    outcomes = {"clause_persons_employed": "increase"}
+    # Cumulative, so that it matches the whole-horizon spending of cost comparisons.
+    outcomes = {"clause_persons_employed_total": "increase"}
 
     @classmethod
     def validate_levers(cls, levers: dict[str, Any]) -> None:
@@ -270,6 +275,11 @@ class SocialClauses(Action):
         p_qpv = np.bincount(p_zone, weights=[c.qpv for c in people], minlength=n)
         zone_hours = by_zone(hours)
         out["clause_persons_employed"] = model.zone_values(persons * w)
+        ever = {c.person: c.zone for c in self.contracts}
+        out["clause_persons_employed_total"] = model.zone_values(
+            np.bincount(np.fromiter(ever.values(), dtype=np.int64, count=len(ever)), minlength=n)
+            * w
+        )
         out["clause_hours_per_person"] = percent(zone_hours, persons * w) / 100
         months = np.array([c.position.months for c in recent], dtype=float)
         out["clause_contract_months"] = percent(by_zone(months), by_zone()) / 100

@@ -38,21 +38,11 @@ def sobol(
     (output, parameter)."""
     x = sobol_sample.sample(problem, n, calc_second_order=False, seed=seed)
     y = np.asarray(function(x), dtype=float).reshape(len(x), -1)
-    rows = []
-    for k, output in enumerate(outputs):
-        s = sobol_analyze.analyze(problem, y[:, k], calc_second_order=False, seed=seed)
-        for i, name in enumerate(problem["names"]):
-            rows.append(
-                dict(
-                    output=output,
-                    parameter=name,
-                    S1=s["S1"][i],
-                    S1_conf=s["S1_conf"][i],
-                    ST=s["ST"][i],
-                    ST_conf=s["ST_conf"][i],
-                )
-            )
-    return pd.DataFrame(rows)
+    analyses = [
+        sobol_analyze.analyze(problem, y[:, k], calc_second_order=False, seed=seed)
+        for k in range(len(outputs))
+    ]
+    return _table(problem, outputs, analyses, ("S1", "S1_conf", "ST", "ST_conf"))
 
 
 def morris(
@@ -67,21 +57,20 @@ def morris(
     unit per full prior range."""
     x = morris_sample.sample(problem, trajectories, num_levels=levels, seed=seed)
     y = np.asarray(function(x), dtype=float).reshape(len(x), -1)
-    rows = []
-    for k, output in enumerate(outputs):
-        s = morris_analyze.analyze(problem, x, y[:, k], num_levels=levels, seed=seed)
-        for i, name in enumerate(problem["names"]):
-            rows.append(
-                dict(
-                    output=output,
-                    parameter=name,
-                    mu_star=s["mu_star"][i],
-                    mu=s["mu"][i],
-                    sigma=s["sigma"][i],
-                    mu_star_conf=s["mu_star_conf"][i],
-                )
-            )
-    return pd.DataFrame(rows)
+    analyses = [
+        morris_analyze.analyze(problem, x, y[:, k], num_levels=levels, seed=seed)
+        for k in range(len(outputs))
+    ]
+    return _table(problem, outputs, analyses, ("mu_star", "mu", "sigma", "mu_star_conf"))
+
+
+def _table(problem: dict, outputs: Sequence[str], analyses: list, keys: Sequence[str]):
+    """One row per (output, parameter) with the analysis' `keys` as columns."""
+    return pd.DataFrame(
+        dict(output=output, parameter=name, **{key: s[key][i] for key in keys})
+        for output, s in zip(outputs, analyses, strict=True)
+        for i, name in enumerate(problem["names"])
+    )
 
 
 def model_problem(priors: list[Prior]) -> dict:

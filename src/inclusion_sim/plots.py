@@ -26,32 +26,24 @@ def plot_indicators(
     """
     units = INDICATORS if units is None else units
     names = list(dict.fromkeys(results["indicator"]))
-    cols = 3
-    rows = -(-len(names) // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(5 * cols, 3.2 * rows), squeeze=False, sharex=True)
+    fig, axes = _grid(len(names))
     dates = pd.period_range(start=start, periods=results["month"].max() + 1, freq="M")
     dates = (dates - 1).to_timestamp()  # month 0 is the state before the first month
-    for ax, name in zip(axes.ravel(), names, strict=False):
+    for ax, name in zip(axes, names, strict=True):
         data = results[results["indicator"] == name]
         for zone, series in data.groupby("zone", observed=True):
-            ax.plot(
-                dates[series["month"].to_numpy()], series["value"].to_numpy(), label=zone, lw=1.2
-            )
-        unit = units.get(name, ("", ""))[0]
+            values = series["value"].to_numpy()
+            # Months without a value (e.g. no visit that month) break the line: mark the points.
+            marker = "." if pd.isna(values).any() else None
+            ax.plot(dates[series["month"].to_numpy()], values, label=zone, lw=1.2, marker=marker)
         ax.set_title(name.replace("_", " "), fontsize=10)
-        ax.set_ylabel(unit)
+        ax.set_ylabel(units.get(name, ("", ""))[0])
         ax.grid(alpha=0.3)
-    for ax in axes.ravel()[len(names) :]:
-        ax.remove()
-    handles, labels = axes[0, 0].get_legend_handles_labels()
+        for label in ax.get_xticklabels():
+            label.set(rotation=30, horizontalalignment="right")
+    handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=len(labels), frameon=False)
-    fig.suptitle(title)
-    fig.tight_layout(rect=(0, 0.04, 1, 0.97))
-    fig.autofmt_xdate()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _save(fig, path, title)
 
 
 def _grid(n: int, cols: int = 3, height: float = 3.2):

@@ -227,3 +227,21 @@ def test_entrants_leave_everyone_elses_labour_draws_unchanged():
     np.testing.assert_array_equal(
         plain.population.persons["activity"], entered.population.persons["activity"]
     )
+
+
+def test_arrears_start_in_their_seasonal_state_after_the_warm_up():
+    january, july = run(months=0), run(months=0, start_month=7)
+    debt_free = run(months=0, parameters={"warmup_months": 0})
+
+    def in_arrears(model):
+        return (model.population.households["arrears_energy"] > 1).mean()
+
+    assert in_arrears(debt_free) == 0
+    assert in_arrears(january) > in_arrears(july) > 0  # mid-winter above mid-summer
+    for _ in range(6):
+        january.step()
+        debt_free.step()
+    # The warm-up draws no random number: the same people live the same labour market.
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(january.population.persons), pd.DataFrame(debt_free.population.persons)
+    )

@@ -96,6 +96,7 @@ class InclusionModel(mesa.Model):
             self.params["heating_degree_days"], self.params["heating_share"]
         )
         self.update_incomes()
+        self._warm_up()
 
         self.env = simpy.Environment()
         self.ledger = Ledger()
@@ -135,9 +136,19 @@ class InclusionModel(mesa.Model):
     # --- monthly dynamics -------------------------------------------------------------------
     def step(self) -> None:
         year, month = self.calendar_month
-        persons, households = self.population.persons, self.population.households
-        self.labour.step(persons, self._labour_rng)
+        self.labour.step(self.population.persons, self._labour_rng)
         self.update_incomes()
+        self.settle_budgets(month)
+        for action in self.actions:
+            action.step()
+        self.env.run(until=self.env.now + self._days_to_month_end())
+        if month == SEPTEMBER:
+            self.age_one_year()
+        self._collect()
+
+    def settle_budgets(self, month: int) -> None:
+        """Bill the calendar month's energy; households pay, or build up or repay arrears."""
+        households = self.population.households
         bill = monthly_bill(
             households["annual_kwh"], households["energy_price"], self._month_shares[month - 1]
         )
@@ -150,12 +161,12 @@ class InclusionModel(mesa.Model):
             households["arrears_energy"],
             self.params["arrears_repayment_share"],
         )
-        for action in self.actions:
-            action.step()
-        self.env.run(until=self.env.now + self._days_to_month_end())
-        if month == SEPTEMBER:
-            self.age_one_year()
-        self._collect()
+
+    def _warm_up(self) -> None:
+        """Settle the budgets of the `warmup_months` before the start, incomes held fixed, so that
+        arrears start in their seasonal state rather than at zero. It draws no random number."""
+        for back in range(self.params["warmup_months"], 0, -1):
+            self.settle_budgets((self.start_month - 1 - back) % 12 + 1)
 
     def age_one_year(self) -> None:
         """Everyone is a year older: school levels move up and 18-year-olds leave childhood as

@@ -82,9 +82,11 @@ def test_calibrate_writes_the_calibrated_file_and_the_predictive_table(config, t
     assert (tmp_path / "store.sqlite").is_file()  # relative to the calibration file
 
 
-def test_sensitivity_morris_on_two_workers(config, tmp_path):
+@pytest.mark.parametrize("executor", [["--workers", "2"], ["--workers", "2", "--dask", "local"]])
+def test_sensitivity_morris_on_two_workers(config, tmp_path, executor):
+    """The experiments' executors: a process pool, or a Dask LocalCluster."""
     with pytest.warns(UserWarning):
-        assert run("sensitivity", str(config), "--workers", "2", "--out", str(tmp_path)) == 0
+        assert run("sensitivity", str(config), *executor, "--out", str(tmp_path)) == 0
     table = pd.read_csv(tmp_path / "sensitivity_morris.csv")
     assert list(table["parameter"]) == ["surface_base"]
     assert list(table["output"]) == ["venissieux.poverty_rate"]

@@ -1,7 +1,8 @@
 """The `inclusion-sim calibrate` and `inclusion-sim sensitivity` commands.
 
 `add_commands(subparsers)` adds both to the main parser; each sets ``handler`` (args -> exit
-status). Work runs on a process pool with ``--workers N`` (serially by default), every
+status). Work runs on the experiments' executors: serially by default, a process pool with
+``--workers N``, or a Dask cluster with ``--dask ADDRESS|local``; every
 evaluation is stored at once in the calibration's SQLite store, and a rerun resumes from it.
 """
 
@@ -9,17 +10,18 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import multiprocessing
 import subprocess
 import sys
-from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import nullcontext
+from collections.abc import Iterator
+from concurrent.futures import Executor
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..experiment import ExperimentError, executor
 from ..parameters import ParameterError
 from .abc import abc_smc, history_frame
 from .config import Config, ConfigError, load_config
@@ -37,7 +39,7 @@ from .simulator import producible
 from .store import Store
 from .targets import TargetError
 
-ERRORS = (ConfigError, PriorError, TargetError, ParameterError, ValueError)
+ERRORS = (ConfigError, PriorError, TargetError, ParameterError, ExperimentError, ValueError)
 
 
 def add_commands(subparsers) -> None:
@@ -71,6 +73,11 @@ def add_commands(subparsers) -> None:
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, default=1, help="processes (default 1: serial)")
+    parser.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="evaluate on the Dask scheduler at ADDRESS, or 'local' (a LocalCluster of --workers)",
+    )
     parser.add_argument("--out", type=Path, help="output folder (default: the config's folder)")
 
 
@@ -91,13 +98,13 @@ def _guarded(command):
     return handler
 
 
-def _executor(workers: int) -> Executor | nullcontext:
-    """A process pool (spawned workers: forking a threaded process can deadlock), or serial."""
-    if workers < 1:
-        raise ValueError(f"--workers: got {workers}, expected an integer >= 1")
-    if workers == 1:
-        return nullcontext()
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+@contextmanager
+def _executor(args: argparse.Namespace) -> Iterator[Executor]:
+    """The experiments' executors: serial, a process pool (--workers) or Dask (--dask)."""
+    if args.workers < 1:
+        raise ValueError(f"--workers: got {args.workers}, expected an integer >= 1")
+    with executor(args.workers, args.dask) as (pool, _):
+        yield pool
 
 
 def calibrate(args: argparse.Namespace) -> int:
@@ -107,7 +114,7 @@ def calibrate(args: argparse.Namespace) -> int:
     targets = producible(config.setup, config.targets)
     store = Store(config.store)
     names = [p.name for p in config.priors]
-    with _executor(args.workers) as executor:
+    with _executor(args) as executor:
         if args.method == "abc":
             abc = config.section("abc")
             history = abc_smc(
@@ -204,7 +211,7 @@ def sensitivity(args: argparse.Namespace) -> int:
             )
         targets = [t for t in targets if t.figure_id in settings["outputs"]]
     outputs = [t.figure_id for t in targets]
-    with _executor(args.workers) as executor:
+    with _executor(args) as executor:
         function = model_function(
             config.setup, targets, priors, _seeds(config), executor, Store(config.store)
         )

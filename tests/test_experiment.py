@@ -186,3 +186,26 @@ def test_sweep_killed_with_sigkill_resumes_to_identical_results(tmp_path):
     assert not resumed.duplicated(["scenario", "replication", "month", "zone", "indicator"]).any()
     assert len(list(killed.glob("runs/*"))) == 10 and not list(killed.glob("runs/.tmp-*"))
     assert json.loads((killed / "experiment.json").read_text())["scenarios"] == ["a", "b"]
+
+
+def test_posterior_samples_carry_calibration_uncertainty():
+    """[samples] method = "posterior": parameter sets drawn from the calibrated posterior."""
+    import tomllib
+    from importlib import resources
+
+    from inclusion_sim import ScenarioError
+
+    scenario = parse_scenario({"samples": {"method": "posterior", "n": 4}}, "s.toml")
+    draws = ex.draw_samples(scenario.samples, seed=5)
+    posterior = tomllib.loads(
+        resources.files("inclusion_sim.data").joinpath("calibrated.toml").read_text("utf-8")
+    )["posterior"]
+    particles = {tuple(p) for p in posterior["particles"]}
+    assert len(draws) == 4
+    assert all(tuple(d[name] for name in posterior["parameters"]) in particles for d in draws)
+    assert draws == ex.draw_samples(scenario.samples, seed=5)  # same seed, same draws
+    with pytest.raises(ScenarioError, match="samples.ranges: not used"):
+        parse_scenario(
+            {"samples": {"method": "posterior", "n": 2, "ranges": {"living_floor": [300, 400]}}},
+            "s.toml",
+        )

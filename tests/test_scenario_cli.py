@@ -157,7 +157,7 @@ BAD_EXPERIMENT = {
     ),
     "bad_sample_method": (
         '[samples]\nmethod = "grid"\nn = 4\n[samples.ranges]\nliving_floor = [3, 5]\n',
-        "samples.method: got 'grid', expected 'lhs' or 'sobol'",
+        "samples.method: got 'grid', expected 'lhs', 'sobol' or 'posterior'",
     ),
 }
 

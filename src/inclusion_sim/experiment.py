@@ -83,6 +83,10 @@ def draw_samples(samples: Samples | None, seed: int) -> list[dict[str, float]]:
     """Parameter values of each sample point ([{}] when the scenario has no [samples])."""
     if samples is None:
         return [{}]
+    if samples.method == "posterior":
+        from .calibration.posterior import posterior_draws
+
+        return posterior_draws(samples.n, seed)
     names = list(samples.ranges)
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_SAMPLES_KEY,)))
     if samples.method == "lhs":

@@ -108,7 +108,7 @@ SCHEMA: dict[str, dict[str, tuple[Callable[[Any], bool], str]]] = {
         "months": _int(1, 1200),
     },
     "samples": {
-        "method": ((lambda v: v in ("lhs", "sobol")), "'lhs' or 'sobol'"),
+        "method": ((lambda v: v in ("lhs", "sobol", "posterior")), "'lhs', 'sobol' or 'posterior'"),
         "n": _int(1, 100_000),
         "ranges": ((lambda v: isinstance(v, dict) and len(v) > 0), "a non-empty table"),
     },
@@ -219,6 +219,14 @@ def parse_scenario(
 def _samples(path, table: dict[str, Any]) -> Samples | None:
     if not table:
         return None
+    if table.get("method") == "posterior":
+        # Draws of the calibrated posterior (data/calibrated.toml): calibration uncertainty
+        # carried into the ensemble; the ranges come from the calibration.
+        if "n" not in table:
+            raise ScenarioError(path, "samples.n", "missing: [samples] needs n")
+        if "ranges" in table:
+            raise ScenarioError(path, "samples.ranges", "not used with method = 'posterior'")
+        return Samples("posterior", table["n"], {})
     for key in ("method", "n", "ranges"):
         if key not in table:
             raise ScenarioError(

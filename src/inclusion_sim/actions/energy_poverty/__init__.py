@@ -1,11 +1,11 @@
 """Action 4: preventing energy poverty in housing (document 3.4).
 
 Households with unpaid energy bills apply, with a take-up probability, to their social centre;
-the Solidarity Housing Fund (FSL) pays energy aid under its annual budget (`fsl.py`); social
-workers refer private-stock applicants of the covered zones to SOLIHA, whose technicians visit,
-give eco-gestures and a kit, recommend and finance works or offer relocation, and follow the
-household up after 12 months (`soliha.py`, `renovation.py`). Counts are weighted (real
-households) and money is booked in real EUR.
+the Solidarity Housing Fund (FSL) pays energy aid from monthly envelopes of its annual budget
+(`fsl.py`); social workers refer private-stock applicants of the covered zones to SOLIHA, whose
+technicians visit, give eco-gestures and a kit, recommend and finance works or offer relocation,
+and follow the household up after 12 months (`soliha.py`, `renovation.py`). Counts are weighted
+(real households) and money is booked in real EUR.
 """
 
 from __future__ import annotations
@@ -52,8 +52,10 @@ class EnergyPoverty(Action):
         "fsl_resource_ceiling": "literature.md: Métropole de Lyon FSL page, 1,272 EUR a month for "
         "a single person (applied per consumption unit)",
         "fsl_aid_cap": "literature.md: FSL energy aid cap in Lyon, 500 EUR a year (local press)",
-        "fsl_when_exhausted": "assumption, the document is silent: applications wait for next "
-        "year's budget ('queue') rather than being refused ('refuse')",
+        "fsl_when_exhausted": "assumption, the document is silent: the FSL spends its annual "
+        "budget in monthly envelopes (remaining budget / months left in the year); applications "
+        "the month's envelope cannot pay wait for a later month's, oldest first ('queue'), "
+        "rather than being refused ('refuse')",
         "take_up_factor": "1 = the calibrated take-up (parameter energy_poverty.take_up); "
         "an outreach campaign raises it; capped so the monthly probability stays <= 1",
         "soliha_technicians": "document 3.4.2: target 50 households a year, divided by "
@@ -82,10 +84,13 @@ class EnergyPoverty(Action):
         "fsl_refused": (
             "households",
             "applications refused (income over the ceiling, no "
-            "debt, or budget exhausted under 'refuse')",
+            "debt, or month's envelope exhausted under 'refuse')",
         ),
         "fsl_budget_used": ("%", "share of the year's FSL budget paid so far this year"),
-        "fsl_waiting_for_budget": ("households", "applications queued to next year's budget"),
+        "fsl_waiting_for_budget": (
+            "households",
+            "applications waiting for a later month's FSL envelope (end of month)",
+        ),
         "soliha_referrals": ("households", "households reported to SOLIHA by social workers"),
         "soliha_visits": ("households", "SOLIHA home visits made"),
         "soliha_queue": ("households", "referred households waiting for a visit"),
@@ -160,6 +165,7 @@ class EnergyPoverty(Action):
             self.fsl.open_year()
             self.soliha.open_year()
             renovation.open_year(model, self.settings)
+        self.fsl.open_month()  # the month's envelope; the waiting applications first
         self.soliha.pay_month()
         self.soliha.due_events()
         # Fixed-size draws every month: the stream stays aligned whatever the state.

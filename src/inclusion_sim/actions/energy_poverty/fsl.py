@@ -3,8 +3,18 @@
 A household that cannot pay its energy bills goes to its zone's social centre; a social worker
 fills the income and energy-cost sheet (a shared SimPy resource, so the sheet waits for a free
 worker); the FSL then pays a share of the energy debt, up to the aid cap, if the household's
-income is under the resource ceiling and the year's budget can pay it. An exhausted budget
-refuses the application or queues it to next year's budget (the `fsl_when_exhausted` lever).
+income is under the resource ceiling and the month's envelope can pay it.
+
+Pacing. Real FSL commissions meet through the year and spend a yearly envelope; a budget that
+pays applications first come, first served from January would be spent by the first months'
+applications (or by last year's queue) and leave the rest of the year without aid. So each month
+the FSL may commit at most the year's remaining budget divided by the months left in the budget
+year (this month included, the budget year ending in December): money unspent in a month carries
+over to the later months of the same year, and the annual ledger line still caps the year. An
+application that the month's envelope cannot pay waits for the next month's envelope, oldest
+first, or is refused (the `fsl_when_exhausted` lever, "queue" or "refuse"). Waiting applications
+are decided at the start of each month before the month's new ones, and new applications join the
+back of a non-empty queue; at the end of the budget year the queue carries over to January.
 
 Money is booked in real EUR: one agent's grant books its aid times the population weight, so
 the real budget (800,000 EUR a year) binds at any scale.
@@ -18,25 +28,46 @@ import mesa
 import numpy as np
 
 FUNDER, LINE = "Metropolis", "FSL"
+DECEMBER = 12  # the budget year is the calendar year
 
 
 class SolidarityHousingFund(mesa.Agent):
-    """The FSL: decides on application sheets and pays aid from its annual budget line."""
+    """The FSL: decides on application sheets and pays aid from monthly envelopes of its annual
+    budget line."""
 
     def __init__(self, model, records, settings, params, on_sheet: Callable[[int], None]):
         super().__init__(model)
         self.records, self.settings, self.params = records, settings, params
         self.on_sheet = on_sheet  # called once a sheet is filled (the SOLIHA referral)
-        self.waiting: list[int] = []  # applications queued to next year's budget
+        self.queue = settings["fsl_when_exhausted"] == "queue"
+        self.waiting: list[int] = []  # applications waiting for a later envelope, oldest first
         self.paid_this_year = np.zeros(model.n_zones)  # real EUR by zone since January
+        self.envelope = 0.0  # real EUR the FSL may commit this month
+        self.committed = 0.0  # real EUR committed this month
 
     def open_year(self) -> None:
-        """Renew the annual budget, then decide the applications queued from last year."""
+        """Renew the annual budget line (the queue carries over)."""
         self.model.ledger.open_line(FUNDER, LINE, self.settings["fsl_budget"])
         self.paid_this_year[:] = 0.0
+
+    def open_month(self) -> None:
+        """Set the month's envelope, then decide the waiting applications, oldest first.
+
+        The envelope is the year's remaining budget over the months left in the budget year, so
+        it spreads the budget evenly and carries unspent money forward. The queue is served in
+        order until the envelope cannot pay the application at its head.
+        """
+        months_left = DECEMBER - self.model.calendar_month[1] + 1
+        self.envelope = self.model.ledger.remaining(FUNDER, LINE) / months_left
+        self.committed = 0.0
         waiting, self.waiting = self.waiting, []
-        for household in waiting:
-            self.decide(household, queue=False)
+        for k, household in enumerate(waiting):
+            aid = self.aid(household)
+            if aid is None:
+                self.refuse(household)
+            elif not self.pay(household, aid):
+                self.waiting = waiting[k:]  # the head and everyone behind it wait again
+                return
 
     def apply(self, household: int):
         """SimPy process: the social worker's sheet, then the FSL decision and the referral."""
@@ -45,40 +76,61 @@ class SolidarityHousingFund(mesa.Agent):
         zone = self.model.population.households["zone"][household]
         yield self.model.env.process(self.model.social_centres[zone].case_work())
         self.records.count("fsl_applications", household)
-        self.decide(household, queue=self.settings["fsl_when_exhausted"] == "queue")
+        self.decide(household)
         self.on_sheet(household)
 
-    def decide(self, household: int, queue: bool) -> None:
-        """Grant, queue or refuse one application.
+    def decide(self, household: int) -> None:
+        """Grant, queue or refuse a new application (behind the queue if there is one)."""
+        aid = self.aid(household)
+        if aid is None:
+            self.refuse(household)
+        elif self.waiting or not self.pay(household, aid):
+            if self.queue:
+                self.waiting.append(household)  # stays pending until an envelope pays it
+            else:
+                self.refuse(household)
 
-        A grant clears the energy debt and so prevents a supply cut: the FSL pays its share (up to
-        the cap) and the supplier writes off the rest, as under the suppliers' FSL agreements.
+    def aid(self, household: int) -> float | None:
+        """The aid the FSL would pay the household now (None: not eligible).
+
+        The FSL considers the unpaid bills of the last year at most (older debt is the
+        supplier's): a share of them, up to the annual cap.
         """
-        households, records = self.model.population.households, self.records
+        households = self.model.population.households
         ceiling = self.settings["fsl_resource_ceiling"] * households["cu"][household]
         debt = households["arrears_energy"][household]
-        # The FSL considers the unpaid bills of the last year at most (older debt is the
-        # supplier's): a share of them, up to the annual cap.
         year_of_bills = households["annual_kwh"][household] * households["energy_price"][household]
         aid = min(
             self.params["energy_poverty.fsl_share_of_arrears"] * min(debt, year_of_bills),
             self.settings["fsl_aid_cap"],
         )
         if households["income"][household] > ceiling or aid <= 0:
-            records.count("fsl_refused", household)
-            records.pending[household] = False
-            return
+            return None
+        return aid
+
+    def refuse(self, household: int) -> None:
+        self.records.count("fsl_refused", household)
+        self.records.pending[household] = False
+
+    def pay(self, household: int, aid: float) -> bool:
+        """Pay the grant if the month's envelope (and the year's line) can pay it in full.
+
+        A grant clears the energy debt and so prevents a supply cut: the FSL pays its share (up to
+        the cap) and the supplier writes off the rest, as under the suppliers' FSL agreements.
+        """
+        households, records, ledger = (
+            self.model.population.households,
+            self.records,
+            self.model.ledger,
+        )
         cost = aid * records.weight
-        if self.model.ledger.remaining(FUNDER, LINE) < cost:
-            if queue:
-                self.waiting.append(household)  # stays pending until next year's budget
-            else:
-                records.count("fsl_refused", household)
-                records.pending[household] = False
-            return
-        self.model.ledger.pay(FUNDER, LINE, cost, self.model.steps)
+        if self.committed + cost > self.envelope + 1e-9 or ledger.remaining(FUNDER, LINE) < cost:
+            return False
+        ledger.pay(FUNDER, LINE, cost, self.model.steps)
+        self.committed += cost
         households["arrears_energy"][household] = 0.0  # the supplier writes off the rest
         records.pending[household] = False
         records.count("fsl_grants", household)
         records.count("fsl_aid_paid", household, aid)
         self.paid_this_year[households["zone"][household]] += cost
+        return True

@@ -9,7 +9,6 @@ winning; chains are allowed, cycles are errors.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from .actions import REGISTRY, LeverError
 from .parameters import ParameterError, Parameters, suggest
 from .territory.marginals import FIELDS as MARGINAL_FIELDS
 from .territory.zones import ALL_ZONES, zone_id
+from .tomlfile import read_toml
 
 
 class ScenarioError(ValueError):
@@ -123,16 +123,7 @@ def load_scenario(path: str | Path, seed: int | None = None) -> Scenario:
 
 
 def _read(path: Path) -> tuple[dict[str, Any], str]:
-    try:
-        text = path.read_text("utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(path, "", "file not found") from None
-    except OSError as exc:
-        raise ScenarioError(path, "", f"cannot read the file ({exc.strerror})") from None
-    try:
-        return tomllib.loads(text), text
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(path, "", f"malformed TOML: {exc}") from None
+    return read_toml(path, lambda message: ScenarioError(path, "", message))
 
 
 def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], str]:

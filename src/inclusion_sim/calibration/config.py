@@ -6,7 +6,6 @@ key and what was expected.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Any
 
 from ..parameters import suggest
 from ..territory.zones import zone_id
+from ..tomlfile import read_toml
 from .priors import Prior, load_priors, select
 from .simulator import Setup
 from .targets import Target, load_targets
@@ -83,12 +83,7 @@ class Config:
 
 def load_config(path: str | PathLike) -> Config:
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: file not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: malformed TOML: {exc}") from None
+    data, _ = read_toml(path, lambda message: ConfigError(f"{path}: {message}"))
     settings = {section: _section(path, section, data) for section in SCHEMA}
     top, sim = settings[""], settings["simulation"]
     for key, ok in (

@@ -8,7 +8,6 @@ make it log-uniform, or say why; list-valued parameters are fixed inputs and can
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from ..parameters import load_parameter_table, suggest
+from ..tomlfile import read_toml
 
 DISTRIBUTIONS = ("uniform", "loguniform")
 KEYS = ("distribution", "range", "source")
@@ -67,12 +67,7 @@ def load_priors(path: str | PathLike | None = None) -> dict[str, Prior]:
     if path is None:
         return priors
     path = Path(path)
-    try:
-        entries = tomllib.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise PriorError(f"{path}: file not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise PriorError(f"{path}: malformed TOML: {exc}") from None
+    entries, _ = read_toml(path, lambda message: PriorError(f"{path}: {message}"))
     for name, entry in entries.items():
         if name not in table:
             raise PriorError(f"{path}: [{name}]: unknown parameter{suggest(name, table)}")

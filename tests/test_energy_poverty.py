@@ -326,3 +326,14 @@ def test_cli_rejects_a_bad_lever_with_exit_code_2(line, expected, tmp_path):
     assert result.stderr.count("\n") == 1
     assert expected in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_summary_shows_the_fsl_and_soliha_figures_for_the_metropolis():
+    from inclusion_sim import InclusionModel, summary
+
+    model = InclusionModel(scale=0.02, seed=3, actions={"energy_poverty": {}})
+    model.step()
+    table = summary(model, model.results()).set_index(["zone", "indicator"])["figure"]
+    assert table[("Territory", "fsl_grants")] == pytest.approx(3000 / 12)  # 3.4.1, per month
+    assert table[("Territory", "fsl_average_aid")] == pytest.approx(250)
+    assert table[("Territory", "soliha_visits")] == pytest.approx(50 / 12)  # 3.4.2

@@ -245,3 +245,16 @@ def test_arrears_start_in_their_seasonal_state_after_the_warm_up():
     pd.testing.assert_frame_equal(
         pd.DataFrame(january.population.persons), pd.DataFrame(debt_free.population.persons)
     )
+
+
+def test_summary_shows_the_documents_figures_beside_simulated_values():
+    from inclusion_sim import summary
+
+    whole = run(months=2, zones=["saint_fons", "venissieux", "bron", "rest"], scale=0.02)
+    table = summary(whole, whole.results()).set_index(["zone", "indicator"])["figure"]
+    assert table[("Territory", "poverty_rate")] == pytest.approx(14.1)  # metro.poverty_rate
+    assert table[("Saint-Fons", "unemployment_rate")] == pytest.approx(20)
+    assert np.isnan(table[("Bron", "poverty_rate")])  # a placeholder is not a figure
+    pilot = run(months=2)
+    table = summary(pilot, pilot.results()).set_index(["zone", "indicator"])["figure"]
+    assert np.isnan(table[("Territory", "poverty_rate")])  # Metropolis figures need all zones

@@ -39,6 +39,12 @@ INDICATORS: dict[str, tuple[str, str]] = {
     "energy_effort": ("%", "mean share of income spent on energy"),
 }
 
+# indicator -> (figure id, factor): the Metropolis-wide figures of core indicators (1.1.1)
+FIGURES: dict[str, tuple[str, float]] = {
+    "poverty_rate": ("metro.poverty_rate", 1.0),
+    "unemployment_rate": ("metro.unemployment_rate", 1.0),
+}
+
 
 def per_zone(values: np.ndarray, slices: list[slice]) -> np.ndarray:
     """Sum (or count, for a boolean mask) of `values` in each zone's slice."""

@@ -23,7 +23,7 @@ from .agencies import SocialCentre
 from .agents import Household, Person
 from .budget import settle_month
 from .energy import monthly_bill, monthly_shares
-from .indicators import INDICATORS, TOTAL, territorial, tidy, with_total
+from .indicators import FIGURES, INDICATORS, TOTAL, territorial, tidy, with_total
 from .labour import LabourMarket
 from .ledger import Ledger
 from .parameters import Parameters
@@ -215,6 +215,21 @@ class InclusionModel(mesa.Model):
         for action in self.actions:
             units.update(action.units)
         return units
+
+    def indicator_figures(self) -> dict[str, float]:
+        """Document figures of the Territory's indicators (core and actions'), in their units.
+
+        They describe the whole Metropolis, so they apply only when all four zones are simulated.
+        """
+        if set(self.zones) != set(ALL_ZONES):
+            return {}
+        figures = load_figures()
+        sources = [FIGURES] + [action.figures for action in self.actions]
+        return {
+            name: figure(figure_id, figures) * factor
+            for source in sources
+            for name, (figure_id, factor) in source.items()
+        }
 
     def current_indicators(self) -> dict[str, np.ndarray]:
         values = territorial(self)

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from .indicators import TOTAL
 from .model import InclusionModel
 from .scenario import Scenario, load_scenario
 
@@ -53,7 +54,11 @@ def summary(model: InclusionModel, results: pd.DataFrame) -> pd.DataFrame:
     units = model.indicator_units()
     table.insert(2, "unit", table["indicator"].map(lambda n: units.get(n, ("", ""))[0]))
     pairs = zip(table["zone"], table["indicator"], strict=True)
-    table["figure"] = [_figure(model, zone, indicator) for zone, indicator in pairs]
+    action_figures = model.indicator_figures()
+    table["figure"] = [
+        action_figures.get(indicator, np.nan) if zone == TOTAL else _figure(model, zone, indicator)
+        for zone, indicator in pairs
+    ]
     return table
 
 

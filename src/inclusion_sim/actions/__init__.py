@@ -61,6 +61,9 @@ class Action:
     units: ClassVar[dict[str, tuple[str, str]]] = {}
     # outcome indicators (counts) whose cost comparisons report: name -> "decrease" or "increase"
     outcomes: ClassVar[dict[str, str]] = {}
+    # indicator -> (figure id, factor): the document's Metropolis-wide figure, times `factor` to
+    # the indicator's unit (1/12 for a yearly count reported monthly); shown in summary tables
+    figures: ClassVar[dict[str, tuple[str, float]]] = {}
 
     def __init__(self, model: InclusionModel, **levers: Any):
         self.validate_levers(levers)

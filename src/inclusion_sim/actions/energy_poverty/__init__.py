@@ -76,6 +76,11 @@ class EnergyPoverty(Action):
         "relocation": "document 3.4.2: relocation is offered when no work can be done",
     }
     outcomes = {"energy_poor_households": "decrease"}
+    figures = {
+        "fsl_grants": ("action4.fsl_households", 1 / 12),  # 3,000 a year, reported monthly
+        "fsl_average_aid": ("action4.fsl_average_aid", 1.0),
+        "soliha_visits": ("action4.soliha_target", 1 / 12),  # 50 a year in the pilot communes
+    }
     units = {
         "fsl_applications": ("households", "FSL energy-aid sheets filled by social workers"),
         "fsl_grants": ("households", "FSL energy-aid grants"),

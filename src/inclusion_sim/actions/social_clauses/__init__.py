@@ -110,6 +110,12 @@ class SocialClauses(Action):
     # Weighted distinct persons hired by a clause over the last 12 months.
     # Cumulative, so that it matches the whole-horizon spending of cost comparisons.
     outcomes = {"clause_persons_employed_total": "increase"}
+    figures = {  # the indicators cover the last 12 months: the 2017 figures are yearly
+        "clause_hours": ("action5.hours_all_buyers", 1.0),
+        "clause_hours_metropolis": ("action5.hours_metropolis", 1.0),
+        "clause_persons_employed": ("action5.persons_employed", 1.0),
+        "clause_contract_months": ("action5.contract_duration", 1.0),
+    }
 
     @classmethod
     def validate_levers(cls, levers: dict[str, Any]) -> None:

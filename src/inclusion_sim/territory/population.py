@@ -18,11 +18,10 @@ from .ipf import Margin, integerise, ipf
 from .marginals import ZoneMarginals
 from .zones import ALL_ZONES
 
+# Codes of the household and person arrays. Heating: 0 electricity, 1 gas, 2 collective network
+# (the order of the heating parameters); energy class `dpe`: its index in DPE_CLASSES.
 SOCIAL, PRIVATE_TENANT, OWNER = 0, 1, 2
-TENURES = ("social tenant", "private tenant", "owner-occupier")
 EMPLOYED, UNEMPLOYED, INACTIVE, RETIRED, CHILD = 0, 1, 2, 3, 4
-ACTIVITIES = ("employed", "unemployed", "inactive", "retired", "child")
-ELECTRIC, GAS, COLLECTIVE = 0, 1, 2
 DPE_CLASSES = "ABCDEFG"
 SIZES = np.arange(1, 7)
 

@@ -9,7 +9,6 @@ ZONES: dict[str, str] = {
     "rest": "Rest of Metropolis",
 }
 ALL_ZONES: tuple[str, ...] = tuple(ZONES)
-PILOT_ZONES: tuple[str, ...] = ("saint_fons", "venissieux")
 
 
 def zone_id(name: str) -> str:

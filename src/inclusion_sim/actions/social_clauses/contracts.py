@@ -75,7 +75,6 @@ class PublicBuyer(mesa.Agent):
         self.name = BUYERS[code]
         self.annual_hours = annual_hours  # real hours, sector x tool
         self.owed = 0.0
-        self.awarded_hours = 0.0  # agent-hours
 
     def award(self, agent_share: float, draw_position) -> list[Position]:
         """This month's positions; `agent_share` turns real hours into agent-hours."""
@@ -88,6 +87,5 @@ class PublicBuyer(mesa.Agent):
         while self.owed > 0:
             position = draw_position(self.code, cells)
             self.owed -= position.hours
-            self.awarded_hours += position.hours
             positions.append(position)
         return positions

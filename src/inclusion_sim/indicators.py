@@ -64,6 +64,17 @@ def percent(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     return 100 * np.divide(num, den, out=np.full(len(den), np.nan), where=den > 0)
 
 
+def energy_poor_document(model: InclusionModel, idx=slice(None), rent=None, energy=None):
+    """The document's energy-poverty test (3.4.2) for households `idx`: below the poverty line
+    and spending over 35% of income on rent and energy (optionally at other housing costs)."""
+    hh = model.population.households
+    rent = hh["rent"][idx] if rent is None else rent
+    energy = hh["annual_kwh"][idx] * hh["energy_price"][idx] if energy is None else energy
+    annual_income = 12 * hh["income"][idx]
+    poor = annual_income / hh["cu"][idx] < model.params["poverty_line"]
+    return poor & (12 * rent + energy > model.energy_poverty_threshold * annual_income)
+
+
 def territorial(model: InclusionModel) -> dict[str, np.ndarray]:
     """The core indicators for the model's current state."""
     hh = model.population.households
@@ -74,9 +85,7 @@ def territorial(model: InclusionModel) -> dict[str, np.ndarray]:
     income_cu = annual_income / hh["cu"]
     effort_energy = annual_energy / annual_income
     poor = income_cu < model.params["poverty_line"]
-    housing_stress = (12 * hh["rent"] + annual_energy) > model.energy_poverty_threshold * (
-        annual_income
-    )
+    energy_poor = per_zone(energy_poor_document(model), zones)
     onpe = (income_cu < model.params["onpe_income_decile_3"]) & (
         effort_energy > model.params["onpe_effort_threshold"]
     )
@@ -94,7 +103,7 @@ def territorial(model: InclusionModel) -> dict[str, np.ndarray]:
         "households_in_arrears": percent(
             per_zone(hh["arrears_rent"] + hh["arrears_energy"] > ARREARS_EPSILON, zones), households
         ),
-        "energy_poverty_document": percent(per_zone(poor & housing_stress, zones), households),
+        "energy_poverty_document": percent(energy_poor, households),
         "energy_poverty_onpe": percent(per_zone(onpe, zones), households),
         "energy_effort": percent(per_zone(effort_energy, zones), households),
     }

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ...indicators import per_zone, with_total
+from ...indicators import energy_poor_document, per_zone, with_total
 from ...territory.figures import figure
 from ...territory.population import SOCIAL
 from ...territory.zones import zone_id
@@ -199,12 +199,7 @@ class EnergyPoverty(Action):
     # --- indicators ------------------------------------------------------------------------------
     def energy_poor(self, idx, rent=None, energy=None) -> np.ndarray:
         """The document's test (3.4.2) for households `idx`, optionally at other housing costs."""
-        hh, model = self.model.population.households, self.model
-        rent = hh["rent"][idx] if rent is None else rent
-        energy = hh["annual_kwh"][idx] * hh["energy_price"][idx] if energy is None else energy
-        annual_income = 12 * hh["income"][idx]
-        poor = annual_income / hh["cu"][idx] < model.params["poverty_line"]
-        return poor & (12 * rent + energy > model.energy_poverty_threshold * annual_income)
+        return energy_poor_document(self.model, idx, rent, energy)
 
     def indicators(self) -> dict[str, np.ndarray]:
         model, rec = self.model, self.records
@@ -231,9 +226,9 @@ class EnergyPoverty(Action):
         out["soliha_effort_change"] = _ratio(
             rec.last_year("soliha_effort_change"), rec.last_year("soliha_followups")
         )
-        everyone = np.arange(len(rec.pending))
+        # The core reports the same test as a rate; the outcome of cost comparisons is the count.
         out["energy_poor_households"] = model.zone_values(
-            per_zone(self.energy_poor(everyone), zones) * w
+            per_zone(energy_poor_document(model), zones) * w
         )
         seen = np.flatnonzero(rec.visit_month >= 0)
         before = self.energy_poor(

@@ -32,3 +32,12 @@ def test_whole_number_parameters_reject_fractions():
     with pytest.raises(ParameterError, match="whole number"):
         Parameters({"benefit_duration": 12.5})
     assert Parameters({"benefit_duration": 12})["benefit_duration"] == 12
+
+
+def test_every_action_lever_states_its_source():
+    from inclusion_sim.actions import REGISTRY
+
+    assert REGISTRY  # the built-in actions are registered on import
+    for name, action in REGISTRY.items():
+        for lever in action.levers:
+            assert action.sources.get(lever, "").strip(), f"{name}.{lever}"

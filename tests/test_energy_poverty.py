@@ -14,7 +14,7 @@ import pytest
 
 from inclusion_sim import InclusionModel, figure, load_scenario, simulate
 from inclusion_sim.actions.energy_poverty.records import STARTED
-from inclusion_sim.territory.population import OWNER, PRIVATE_TENANT, SOCIAL
+from inclusion_sim.codes import OWNER, PRIVATE_TENANT, SOCIAL
 
 METRO = ["saint_fons", "venissieux", "bron", "rest"]
 PILOT = ["saint_fons", "venissieux"]

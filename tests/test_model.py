@@ -178,7 +178,7 @@ def test_held_persons_skip_labour_flows_and_entrants_join():
 
 
 def test_benefits_end_at_the_minimum_income():
-    from inclusion_sim.territory.population import labour_income
+    from inclusion_sim.budget import labour_income
 
     params = run(months=0).params
     months = np.array([0, params["benefit_duration"] - 1, params["benefit_duration"]])

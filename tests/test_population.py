@@ -4,14 +4,8 @@ import numpy as np
 import pytest
 
 from inclusion_sim import synthesize
-from inclusion_sim.territory.population import (
-    CHILD,
-    EMPLOYED,
-    SOCIAL,
-    UNEMPLOYED,
-    household_income,
-    school_level,
-)
+from inclusion_sim.budget import household_income
+from inclusion_sim.codes import CHILD, EMPLOYED, SOCIAL, UNEMPLOYED, school_level
 from inclusion_sim.territory.zones import ALL_ZONES
 
 RATE_TOL = 0.01  # 1 percentage point

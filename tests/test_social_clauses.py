@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from inclusion_sim import InclusionModel, figure, load_scenario, simulate
-from inclusion_sim.territory.population import EMPLOYED, INACTIVE, household_income
+from inclusion_sim.budget import household_income
+from inclusion_sim.codes import EMPLOYED, INACTIVE
 
 ALL = ["saint_fons", "venissieux", "bron", "rest"]
 SCENARIOS = sorted(Path(__file__).parents[1].glob("scenarios/clauses_*.toml"))

@@ -3,6 +3,7 @@
 from .actions import REGISTRY as ACTIONS
 from .actions import Action, register
 from .comparison import Comparison, compare
+from .errors import InclusionSimError
 from .experiment import run_experiment
 from .ledger import Ledger
 from .model import InclusionModel
@@ -19,6 +20,7 @@ __all__ = [
     "Action",
     "Comparison",
     "InclusionModel",
+    "InclusionSimError",
     "Ledger",
     "Parameters",
     "Scenario",

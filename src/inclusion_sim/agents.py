@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import mesa
 
-from .territory.population import school_level
+from .codes import school_level
 
 
 class Column:

@@ -13,12 +13,11 @@ import pandas as pd
 from . import report
 from .calibration.cli import add_commands as add_calibration_commands
 from .comparison import compare_folder, headline, outcome_zone
-from .experiment import ExperimentError, executor, run_experiment
-from .parameters import ParameterError
+from .errors import InclusionSimError
+from .experiment import executor, run_experiment
 from .plots import plot_indicators
 from .scenario import ScenarioError, load_scenario
 from .simulation import simulate, summary
-from .store import StoreError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     command = {"run": _run, "experiment": _experiment, "compare": _compare, "report": _report}
     try:
         return command[args.command](args)
-    except (ScenarioError, ParameterError, StoreError, ExperimentError) as exc:
+    except InclusionSimError as exc:
         print(f"inclusion-sim: error: {exc}", file=sys.stderr)
         return 2
     except BrokenProcessPool:

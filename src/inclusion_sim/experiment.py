@@ -38,6 +38,7 @@ import pandas as pd
 from scipy.stats import qmc
 from tqdm import tqdm
 
+from .errors import InclusionSimError
 from .scenario import Samples, Scenario, load_scenario
 from .simulation import simulate
 from .store import Store, StoreError
@@ -46,7 +47,7 @@ PACKAGE = Path(__file__).resolve().parent
 _SAMPLES_KEY = 0x5A3  # spawn key of the parameter-sample stream, apart from replication seeds
 
 
-class ExperimentError(ValueError):
+class ExperimentError(InclusionSimError):
     """An experiment cannot start (e.g. its Dask scheduler cannot be reached)."""
 
 
@@ -220,7 +221,7 @@ def run_experiment(
     """
     scenarios = [s if isinstance(s, Scenario) else load_scenario(s) for s in scenarios]
     if not scenarios:
-        raise ValueError("an experiment needs at least one scenario")
+        raise InclusionSimError("an experiment needs at least one scenario")
     names = [s.name for s in scenarios]
     if len(set(names)) != len(names):
         raise StoreError(f"scenario names must differ to be compared, got {names}")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .territory.population import EMPLOYED, UNEMPLOYED
+from .codes import EMPLOYED, UNEMPLOYED
 
 if TYPE_CHECKING:
     from .model import InclusionModel

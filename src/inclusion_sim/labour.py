@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .territory.population import EMPLOYED, UNEMPLOYED
+from .codes import EMPLOYED, UNEMPLOYED
 
 
 class LabourMarket:

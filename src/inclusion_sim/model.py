@@ -8,7 +8,6 @@ the month so that agencies' queued work happens inside it.
 
 from __future__ import annotations
 
-import calendar
 import zlib
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -18,26 +17,22 @@ import numpy as np
 import pandas as pd
 import simpy
 
-from . import actions as action_registry
+from .actions import create as create_action
 from .agencies import SocialCentre
 from .agents import Household, Person
-from .budget import settle_month
+from .budget import household_income, settle_month
+from .clock import SEPTEMBER, calendar_month, days_in_month
+from .codes import CHILD, INACTIVE
 from .energy import monthly_bill, monthly_shares
+from .errors import InclusionSimError
 from .indicators import FIGURES, INDICATORS, TOTAL, territorial, tidy, with_total
 from .labour import LabourMarket
 from .ledger import Ledger
 from .parameters import Parameters
 from .territory.figures import figure, load_figures
 from .territory.marginals import zone_marginals
-from .territory.population import (
-    CHILD,
-    INACTIVE,
-    household_income,
-    synthesize,
-)
+from .territory.population import synthesize
 from .territory.zones import ALL_ZONES, ZONES, zone_id
-
-SEPTEMBER = 9  # the school year starts: everyone is one year older
 
 
 class InclusionModel(mesa.Model):
@@ -69,7 +64,9 @@ class InclusionModel(mesa.Model):
         self.start_year, self.start_month = start_year, start_month
         self.zones = [zone_id(z) for z in zones]
         if not self.zones or len(set(self.zones)) != len(self.zones):
-            raise ValueError(f"zones must be a non-empty list without repeats, got {self.zones}")
+            raise InclusionSimError(
+                f"zones must be a non-empty list without repeats, got {self.zones}"
+            )
         self.n_zones = len(self.zones)
         self.zone_names = [ZONES[z] for z in self.zones] + ([TOTAL] if self.n_zones > 1 else [])
         self.params = Parameters(parameters)
@@ -105,8 +102,7 @@ class InclusionModel(mesa.Model):
             for code, s in enumerate(self.household_slices)
         ]
         self.actions = [
-            action_registry.create(self, name, dict(levers))
-            for name, levers in (actions or {}).items()
+            create_action(self, name, dict(levers)) for name, levers in (actions or {}).items()
         ]
         reporters = {name: _reporter(name) for name in self._indicator_names()}
         self.datacollector = mesa.DataCollector(model_reporters=reporters)
@@ -126,12 +122,7 @@ class InclusionModel(mesa.Model):
     @property
     def calendar_month(self) -> tuple[int, int]:
         """(year, month) of the step being simulated (the start month before any step)."""
-        index = self.start_month - 1 + max(self.steps - 1, 0)
-        return self.start_year + index // 12, index % 12 + 1
-
-    def _days_to_month_end(self) -> int:
-        year, month = self.calendar_month
-        return calendar.monthrange(year, month)[1]
+        return calendar_month(self.start_year, self.start_month, self.steps)
 
     # --- monthly dynamics -------------------------------------------------------------------
     def step(self) -> None:
@@ -141,8 +132,8 @@ class InclusionModel(mesa.Model):
         self.settle_budgets(month)
         for action in self.actions:
             action.step()
-        self.env.run(until=self.env.now + self._days_to_month_end())
-        if month == SEPTEMBER:
+        self.env.run(until=self.env.now + days_in_month(year, month))
+        if month == SEPTEMBER:  # the school year starts: everyone is one year older
             self.age_one_year()
         self._collect()
 

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from .errors import InclusionSimError
 
-class ParameterError(ValueError):
+
+class ParameterError(InclusionSimError):
     """An override names an unknown parameter or has the wrong shape."""
 
 

@@ -15,13 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from .actions import REGISTRY, LeverError
+from .errors import InclusionSimError
 from .parameters import ParameterError, Parameters, suggest
 from .territory.marginals import FIELDS as MARGINAL_FIELDS
 from .territory.zones import ALL_ZONES, zone_id
 from .tomlfile import read_toml
 
 
-class ScenarioError(ValueError):
+class ScenarioError(InclusionSimError):
     """A scenario file cannot be read or does not fit the schema."""
 
     def __init__(self, path: Path | str, key: str, message: str):

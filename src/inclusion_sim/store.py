@@ -23,10 +23,12 @@ from typing import Any
 
 import pandas as pd
 
+from .errors import InclusionSimError
+
 KEYS = ["scenario", "replication", "sample"]
 
 
-class StoreError(ValueError):
+class StoreError(InclusionSimError):
     """An experiment folder cannot hold this experiment (e.g. it holds a different one)."""
 
 

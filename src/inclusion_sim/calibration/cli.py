@@ -21,8 +21,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..experiment import ExperimentError, executor
-from ..parameters import ParameterError
+from ..errors import InclusionSimError
+from ..experiment import executor
 from .abc import abc_smc, history_frame
 from .config import Config, ConfigError, load_config
 from .optimise import optimise
@@ -33,13 +33,10 @@ from .posterior import (
     predictive_table,
     write_calibrated,
 )
-from .priors import PriorError, select
+from .priors import select
 from .sensitivity import model_function, model_problem, morris, sobol
 from .simulator import producible
 from .store import Store
-from .targets import TargetError
-
-ERRORS = (ConfigError, PriorError, TargetError, ParameterError, ExperimentError, ValueError)
 
 
 def add_commands(subparsers) -> None:
@@ -85,7 +82,7 @@ def _guarded(command):
     def handler(args: argparse.Namespace) -> int:
         try:
             return command(args)
-        except ERRORS as exc:
+        except InclusionSimError as exc:
             print(f"inclusion-sim: error: {exc}", file=sys.stderr)
             return 2
         except KeyboardInterrupt:
@@ -102,7 +99,7 @@ def _guarded(command):
 def _executor(args: argparse.Namespace) -> Iterator[Executor]:
     """The experiments' executors: serial, a process pool (--workers) or Dask (--dask)."""
     if args.workers < 1:
-        raise ValueError(f"--workers: got {args.workers}, expected an integer >= 1")
+        raise ConfigError(f"--workers: got {args.workers}, expected an integer >= 1")
     with executor(args.workers, args.dask) as (pool, _):
         yield pool
 

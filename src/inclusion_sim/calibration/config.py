@@ -11,6 +11,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
+from ..errors import InclusionSimError
 from ..parameters import suggest
 from ..territory.zones import zone_id
 from ..tomlfile import read_toml
@@ -61,7 +62,7 @@ SCHEMA: dict[str, dict[str, tuple[Any, type | tuple, str]]] = {
 }
 
 
-class ConfigError(ValueError):
+class ConfigError(InclusionSimError):
     """A calibration file cannot be read or does not fit the schema."""
 
 

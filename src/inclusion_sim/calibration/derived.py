@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..codes import INACTIVE, UNEMPLOYED
 from ..indicators import per_zone
-from ..territory.population import INACTIVE, UNEMPLOYED
 
 if TYPE_CHECKING:
     from ..model import InclusionModel

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..errors import InclusionSimError
 from ..parameters import CALIBRATED_FILE
 from .distance import distance
 from .simulator import Setup, evaluate
@@ -91,7 +92,7 @@ def posterior_draws(n: int, seed: int = 0, path: str | PathLike | None = None) -
         raise FileNotFoundError(f"{path}: no calibrated file; run `inclusion-sim calibrate`")
     data = tomllib.loads(path.read_text("utf-8"))
     if "posterior" not in data:
-        raise ValueError(f"{path}: no [posterior] table (the calibration was not ABC)")
+        raise InclusionSimError(f"{path}: no [posterior] table (the calibration was not ABC)")
     post = data["posterior"]
     weights = np.asarray(post["weights"], dtype=float)
     particles = np.asarray(post["particles"], dtype=float)

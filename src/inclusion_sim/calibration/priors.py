@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import InclusionSimError
 from ..parameters import load_parameter_table, suggest
 from ..tomlfile import read_toml
 
@@ -21,7 +22,7 @@ DISTRIBUTIONS = ("uniform", "loguniform")
 KEYS = ("distribution", "range", "source")
 
 
-class PriorError(ValueError):
+class PriorError(InclusionSimError):
     """A priors file names an unknown parameter or describes a prior badly."""
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..errors import InclusionSimError
 from ..territory.figures import load_figures
 from ..territory.zones import ALL_ZONES
 
@@ -31,7 +32,7 @@ METRO = "metro"
 _STATISTIC = re.compile(r"^(initial|(mean|sum)_last_(\d+))$")
 
 
-class TargetError(ValueError):
+class TargetError(InclusionSimError):
     """A targets file cannot be read or a row is malformed."""
 
 

@@ -19,6 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..errors import InclusionSimError
+
 # INSEE commune code -> zone id
 COMMUNES: dict[str, str] = {"69259": "venissieux", "69199": "saint_fons", "69029": "bron"}
 SUPPRESSED = frozenset({"s", "nd", "so", "ns", ""})
@@ -44,7 +46,7 @@ LAYOUTS: dict[str, tuple[str, dict[str, tuple]]] = {
 }
 
 
-class CensusError(ValueError):
+class CensusError(InclusionSimError):
     """An INSEE file cannot be read, lacks a column, or lacks a commune."""
 
 

@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..errors import InclusionSimError
+
 COLUMNS = ["id", "scope", "figure", "value", "unit", "year", "source_section", "note"]
 
 
@@ -34,13 +36,13 @@ def load_figures(path: str | os.PathLike | None = None) -> pd.DataFrame:
     if list(table.columns) != COLUMNS:
         missing = [c for c in COLUMNS if c not in table.columns]
         extra = [c for c in table.columns if c not in COLUMNS]
-        raise ValueError(
+        raise InclusionSimError(
             f"{source}: header must be '{','.join(COLUMNS)}' "
             f"(missing: {missing or 'none'}, extra: {extra or 'none'})"
         )
     duplicated = sorted(set(table.loc[table["id"].duplicated(), "id"]))
     if duplicated:
-        raise ValueError(f"{source}: duplicated id(s): {', '.join(duplicated)}")
+        raise InclusionSimError(f"{source}: duplicated id(s): {', '.join(duplicated)}")
 
     table["value"] = pd.Series(_parse(table, "value", float, np.nan, source), dtype="float64")
     table["year"] = pd.Series(_parse(table, "year", int, pd.NA, source), dtype="Int64")
@@ -55,7 +57,7 @@ def _parse(table: pd.DataFrame, column: str, convert: Callable, missing, source)
         try:
             values.append(convert(text) if text.strip() else missing)
         except ValueError:
-            raise ValueError(
+            raise InclusionSimError(
                 f"{source}, line {line}, id {figure_id!r}: {column} {text!r} is not a number"
             ) from None
     return values

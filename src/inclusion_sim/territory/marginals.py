@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from ..errors import InclusionSimError
 from ..parameters import Parameters
 from .figures import figure, load_figures
 from .zones import ALL_ZONES
@@ -51,7 +52,7 @@ def lognormal_sigma(median: float, share_below: float, line: float) -> float:
     z = stats.norm.ppf(share_below)
     sigma = np.log(line / median) / z
     if not np.isfinite(sigma) or sigma <= 0:
-        raise ValueError(
+        raise InclusionSimError(
             f"median income {median:.0f} and poverty rate {share_below:.3f} are inconsistent "
             f"with the poverty line {line:.0f}: expected a median above the line"
         )
@@ -159,7 +160,7 @@ def zone_marginals(
     )
     unknown = set(overrides or {}) - set(ALL_ZONES)
     if unknown:
-        raise ValueError(
+        raise InclusionSimError(
             f"marginal overrides name unknown zones {sorted(unknown)}: "
             f"expected some of {list(ALL_ZONES)}"
         )
@@ -177,7 +178,9 @@ def _zone(zone: str, **values: tuple[float, str]) -> ZoneMarginals:
 def _apply(m: ZoneMarginals, overrides: Mapping[str, float]) -> ZoneMarginals:
     bad = set(overrides) - set(FIELDS)
     if bad:
-        raise ValueError(f"unknown marginal {sorted(bad)} for zone '{m.zone}': expected {FIELDS}")
+        raise InclusionSimError(
+            f"unknown marginal {sorted(bad)} for zone '{m.zone}': expected {FIELDS}"
+        )
     if not overrides:
         return m
     sources = dict(m.sources) | {k: "user override" for k in overrides}

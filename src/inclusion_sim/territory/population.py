@@ -13,16 +13,14 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from ..budget import labour_income
+from ..codes import CHILD, EMPLOYED, INACTIVE, PRIVATE_TENANT, RETIRED, SOCIAL, UNEMPLOYED
+from ..errors import InclusionSimError
 from ..parameters import Parameters
 from .ipf import Margin, integerise, ipf
 from .marginals import ZoneMarginals
 from .zones import ALL_ZONES
 
-# Codes of the household and person arrays. Heating: 0 electricity, 1 gas, 2 collective network
-# (the order of the heating parameters); energy class `dpe`: its index in DPE_CLASSES.
-SOCIAL, PRIVATE_TENANT, OWNER = 0, 1, 2
-EMPLOYED, UNEMPLOYED, INACTIVE, RETIRED, CHILD = 0, 1, 2, 3, 4
-DPE_CLASSES = "ABCDEFG"
 SIZES = np.arange(1, 7)
 
 
@@ -63,7 +61,7 @@ def synthesize(
 ) -> Population:
     """Households and persons of the given zones (the zone code is the position in the list)."""
     if not 0 < scale <= 1:
-        raise ValueError(f"scale must be in (0, 1], got {scale}")
+        raise InclusionSimError(f"scale must be in (0, 1], got {scale}")
     params = params or Parameters()
     households = _households(marginals, scale, rng, params)
     persons = _persons(households, marginals, rng, params)
@@ -259,33 +257,6 @@ def _incomes(households, persons, marginals, rng, params) -> None:
     )
 
 
-def household_income(households, persons, params, members=None) -> np.ndarray:
-    """Monthly income: non-labour income plus members' earnings or benefits.
-
-    `members` (indices of the persons who can earn, e.g. the active) skips the others for speed.
-    """
-    idx = slice(None) if members is None else members
-    earned = labour_income(
-        persons["activity"][idx], persons["unemployment_months"][idx], persons["wage"][idx], params
-    )
-    return households["other_income"] + np.bincount(
-        persons["household"][idx], weights=earned, minlength=len(households["zone"])
-    )
-
-
-def labour_income(activity, unemployment_months, wage, params) -> np.ndarray:
-    """Each person's monthly earnings or unemployment benefit.
-
-    Unemployment insurance pays a share of the lost wage for `benefit_duration` months; after
-    that the person receives the minimum income (RSA, counted per person: a simplification of
-    its household means test).
-    """
-    benefit = params["benefit_replacement_rate"] * wage
-    expired = unemployment_months >= params["benefit_duration"]
-    benefit = np.where(expired, params["minimum_income"], benefit)
-    return np.where(activity == EMPLOYED, wage, np.where(activity == UNEMPLOYED, benefit, 0.0))
-
-
 def _dwellings(households, rng, params) -> None:
     n = len(households["zone"])
     social = households["tenure"] == SOCIAL
@@ -311,8 +282,3 @@ def _dwellings(households, rng, params) -> None:
     households["annual_kwh"] = surface * intensity * (1 - params["prebound_gap"])
     households["energy_price"] = np.asarray(params["energy_price"])[heating]
     households["rent"] = surface * rent_rate
-
-
-def school_level(age):
-    """1-5 primary (CP-CM2), 6-9 lower secondary (6e-3e), 10-12 upper secondary; -1 otherwise."""
-    return np.where((age >= 6) & (age <= 17), age - 5, -1)

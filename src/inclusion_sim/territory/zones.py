@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..errors import InclusionSimError
+
 ZONES: dict[str, str] = {
     "saint_fons": "Saint-Fons",
     "venissieux": "Vénissieux",
@@ -19,4 +21,4 @@ def zone_id(name: str) -> str:
         if name.casefold() == label.casefold():
             return key
     known = ", ".join(f"'{k}'" for k in ZONES)
-    raise ValueError(f"unknown zone '{name}': expected one of {known}")
+    raise InclusionSimError(f"unknown zone '{name}': expected one of {known}")

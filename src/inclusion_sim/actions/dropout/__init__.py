@@ -9,7 +9,6 @@ their risk and absenteeism. The outcome is drawn at the outcome age. See docs/od
 
 from __future__ import annotations
 
-import calendar
 import math
 from typing import Any
 
@@ -17,10 +16,10 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtri
 
-from ...model import SEPTEMBER
-from ...territory.population import school_level
+from ...clock import SEPTEMBER, days_in_month
+from ...codes import school_level
 from ...territory.zones import ZONES
-from .. import Action, LeverError, register
+from ..base import Action, LeverError, register
 from .cohorts import cohort_table
 from .committee import SOCIAL_CENTRE, STREET, Committee, Educator, Educators
 from .pupils import PATH, Pupils, family_risk
@@ -315,7 +314,7 @@ class Dropout(Action):
         pupils.detected |= noticed
         declared = noticed & (u_declare < declare)
         pupils.referred |= declared
-        days = calendar.monthrange(year, month)[1]
+        days = days_in_month(year, month)
         for i in np.flatnonzero(declared):
             model.env.process(self.committees[pupils.zone[i]].refer(i, u_day[i] * days))
         if (model.steps - 1) % self.settings["committee_interval_months"] == 0:

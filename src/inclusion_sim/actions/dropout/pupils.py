@@ -13,7 +13,7 @@ import mesa
 import numpy as np
 from scipy import stats
 
-from ...territory.population import CHILD
+from ...codes import CHILD
 
 # Path of a pupil, in order; each is a boolean array of `Pupils` and a cohort-table column.
 PATH = ("detected", "referred", "reviewed", "supported", "done", "dropout")

@@ -14,11 +14,11 @@ from typing import Any
 
 import numpy as np
 
+from ...codes import SOCIAL
 from ...indicators import energy_poor_document, per_zone, with_total
 from ...territory.figures import figure
-from ...territory.population import SOCIAL
 from ...territory.zones import zone_id
-from .. import Action, LeverError, register
+from ..base import Action, LeverError, register
 from . import renovation
 from .fsl import SolidarityHousingFund
 from .records import Records

@@ -27,8 +27,9 @@ from collections.abc import Callable
 import mesa
 import numpy as np
 
-FUNDER, LINE = "Metropolis", "FSL"
-DECEMBER = 12  # the budget year is the calendar year
+from ...clock import DECEMBER
+
+FUNDER, LINE = "Metropolis", "FSL"  # the budget year is the calendar year
 
 
 class SolidarityHousingFund(mesa.Agent):

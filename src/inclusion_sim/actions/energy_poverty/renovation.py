@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...territory.population import OWNER
+from ...codes import OWNER
 from .ranges import draw
 
 RENOVATION = ("Anah/Metropolis", "renovation aid")

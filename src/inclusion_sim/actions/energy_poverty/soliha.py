@@ -17,8 +17,8 @@ import mesa
 import numpy as np
 import simpy
 
+from ...codes import DPE_CLASSES, SOCIAL
 from ...territory.figures import figure
-from ...territory.population import DPE_CLASSES, SOCIAL
 from .ranges import draw
 from .records import COMPLETED, RECOMMENDED, STARTED
 from .renovation import finance_works, relocate

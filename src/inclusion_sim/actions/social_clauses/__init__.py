@@ -10,17 +10,17 @@ month 12 of a run starting in January they are the calendar year's figures.
 
 from __future__ import annotations
 
-import calendar
 from bisect import bisect_right
 from typing import Any
 
 import numpy as np
 
+from ...clock import days_in_month
+from ...codes import INACTIVE
 from ...indicators import percent
 from ...territory.figures import figure
-from ...territory.population import INACTIVE
 from ...territory.zones import zone_id
-from .. import Action, LeverError, register
+from ..base import Action, LeverError, register
 from .contracts import BUYERS, SECTORS, TOOLS, Position, PublicBuyer, hours_2017
 from .facilitator import BACKLOG, NO_CANDIDATE, Facilitator, eligible
 from .workers import FOLLOW_UPS, Contract, Workforce
@@ -192,7 +192,7 @@ class SocialClauses(Action):
         # counts in the household's income from the contract's first month.
         model.labour.enter(pool[model.population.persons["activity"][pool] == INACTIVE])
         self.facilitator.set_pool(pool, self.priority_weight[pool], repeat[pool])
-        self._month_days = calendar.monthrange(*model.calendar_month)[1]
+        self._month_days = days_in_month(*model.calendar_month)
         for buyer in self.buyers:
             for position in buyer.award(self.agent_share, self._draw_position):
                 self.generated_hours += position.hours

@@ -16,7 +16,7 @@ import mesa
 import numpy as np
 import simpy
 
-from ...territory.population import INACTIVE, UNEMPLOYED
+from ...codes import INACTIVE, UNEMPLOYED
 from .contracts import Position
 
 NO_CANDIDATE, BACKLOG = "no_candidate", "facilitator_backlog"

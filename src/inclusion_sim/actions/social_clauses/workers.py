@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import mesa
 import numpy as np
 
-from ...territory.population import EMPLOYED, INACTIVE, UNEMPLOYED
+from ...codes import EMPLOYED, INACTIVE, UNEMPLOYED
 from .contracts import Position
 
 NEXT_CLAUSE, ORDINARY_JOB, TRAINING, UNEMPLOYMENT = range(4)

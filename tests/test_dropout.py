@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from inclusion_sim import InclusionModel, load_scenario
-from inclusion_sim.actions.dropout import Dropout
+from inclusion_sim.actions.dropout.committee import EducatorLevers
 from inclusion_sim.actions.dropout.pupils import Pupil
 
 SITES = ["saint_fons", "bron"]
@@ -59,7 +59,7 @@ def test_no_support_in_bron_without_the_familys_agreement(pilot):
     in_bron = refused.zone == bron
     np.testing.assert_array_equal(refused.refused[in_bron], refused.reviewed[in_bron])
     assert refused.supported[refused.zone == saint_fons].sum() > 0  # the street educator acts alone
-    pupils, rate = pilot.actions[0].pupils, Dropout.levers["family_agreement_rate"]
+    pupils, rate = pilot.actions[0].pupils, EducatorLevers().family_agreement_rate
     in_bron = pupils.supported & (pupils.zone == bron)
     assert in_bron.sum() > 0
     assert (pupils.agree_u[in_bron] < rate).all()
@@ -104,10 +104,13 @@ def test_with_the_action_off_results_equal_the_no_action_model(tmp_path, pilot):
         ("committe_capacity = 3", r"actions\.dropout\.committe_capacity: unknown lever"),
         ("committee_capacity = -1", r"actions\.dropout\.committee_capacity: got -1"),
         ("family_agreement_rate = 1.5", r"family_agreement_rate: got 1.5, expected a share"),
-        ('schools = ["Nowhere school"]', r"actions\.dropout\.schools: unknown school"),
+        (
+            'schools = ["Nowhere school"]',
+            r"actions\.dropout\.schools: got 'Nowhere school', expected a school",
+        ),
         ("educator_model = {bron = 'taxi'}", r"educator_model\.bron: got 'taxi'"),
         ("educators = {bron = -2}", r"educators\.bron: got -2"),
-        ("first_level = 8", r"last_level: expected 1 <= first_level <= last_level"),
+        ("first_level = 8", r"last_level: expected first_level <= last_level"),
     ],
 )
 def test_bad_levers_are_one_line_errors(scenario_error, table, match):

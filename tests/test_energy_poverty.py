@@ -293,7 +293,7 @@ BAD_LEVERS = {
     "'energy_poverty' (did you mean 'fsl_budget'?)",
     "referral_rate = 1.5": "actions.energy_poverty.referral_rate: got 1.5, expected a share",
     'fsl_when_exhausted = "later"': "actions.energy_poverty.fsl_when_exhausted: got 'later'",
-    'soliha_zones = ["lyon"]': "actions.energy_poverty.soliha_zones: unknown zone 'lyon'",
+    'soliha_zones = ["lyon"]': "actions.energy_poverty.soliha_zones: got 'lyon', expected a zone",
 }
 
 
@@ -329,6 +329,6 @@ def test_summary_shows_the_fsl_and_soliha_figures_for_the_metropolis():
     model = InclusionModel(scale=0.02, seed=3, actions={"energy_poverty": {}})
     model.step()
     table = summary(model, model.results()).set_index(["zone", "indicator"])["figure"]
-    assert table[("Territory", "fsl_grants")] == pytest.approx(3000 / 12)  # 3.4.1, per month
+    assert table[("Territory", "fsl_grants")] == pytest.approx(3000)  # 3.4.1, a year's grants
     assert table[("Territory", "fsl_average_aid")] == pytest.approx(250)
-    assert table[("Territory", "soliha_visits")] == pytest.approx(50 / 12)  # 3.4.2
+    assert table[("Territory", "soliha_visits")] == pytest.approx(50)  # 3.4.2, a year's visits

@@ -1,5 +1,7 @@
 """The core model: reproducibility, stability without actions, agents as views, plug-ins."""
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -7,6 +9,8 @@ import pytest
 from inclusion_sim import Action, InclusionModel, register
 from inclusion_sim.actions import REGISTRY
 from inclusion_sim.agents import Household, Person
+from inclusion_sim.checks import AMOUNT
+from inclusion_sim.declarations import Indicator, Levers, lever
 
 PILOT = ["saint_fons", "venissieux"]
 
@@ -87,12 +91,19 @@ def test_agents_are_views_on_the_arrays():
     assert len(household.members) == household.size
 
 
+@dataclass(frozen=True)
+class _CounterLevers(Levers):
+    threshold: float = lever(
+        0.0, unit="EUR", check=AMOUNT, range=(0.0, 100.0), source="test", description="test"
+    )
+
+
 class _Counter(Action):
     """A test action: counts households in energy arrears, touches nothing."""
 
     name = "test_counter"
-    levers = {"threshold": 0.0}
-    sources = {"threshold": "test"}
+    lever_groups = (_CounterLevers,)
+    outputs = (Indicator("test_in_energy_arrears", "households", "stock", "test"),)
 
     def step(self):
         self.rng.random()  # its own stream must not disturb the model's
@@ -101,7 +112,7 @@ class _Counter(Action):
         hh = self.model.population.households
         count = np.bincount(
             hh["zone"],
-            weights=hh["arrears_energy"] > self.settings["threshold"],
+            weights=hh["arrears_energy"] > self.levers(_CounterLevers).threshold,
             minlength=self.model.n_zones,
         )
         return {"test_in_energy_arrears": np.append(count, count.sum())}

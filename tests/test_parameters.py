@@ -24,7 +24,7 @@ def test_overrides_are_checked():
         Parameters({"job_findng_rate": 0.1})
     with pytest.raises(ParameterError, match="list of 7 numbers"):
         Parameters({"dpe_intensity": [1, 2]})
-    with pytest.raises(ParameterError, match="expects a number"):
+    with pytest.raises(ParameterError, match="got 'high', expected a number >= 0"):
         Parameters({"living_floor": "high"})
 
 
@@ -39,5 +39,5 @@ def test_every_action_lever_states_its_source():
 
     assert REGISTRY  # the built-in actions are registered on import
     for name, action in REGISTRY.items():
-        for lever in action.levers:
-            assert action.sources.get(lever, "").strip(), f"{name}.{lever}"
+        for lever in action.declared_levers():
+            assert lever.source.strip(), f"{name}.{lever.name}"

@@ -2,6 +2,7 @@
 
 from .actions import REGISTRY as ACTIONS
 from .actions import Action, register
+from .catalogue import levers
 from .comparison import Comparison, compare
 from .errors import InclusionSimError
 from .experiment import run_experiment
@@ -27,6 +28,7 @@ __all__ = [
     "ScenarioError",
     "compare",
     "figure",
+    "levers",
     "load_figures",
     "load_scenario",
     "register",

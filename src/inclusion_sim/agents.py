@@ -1,10 +1,17 @@
-"""Mesa agents for households and persons, as thin views over the population's arrays.
+"""Mesa agents that are views: households, persons (and the actions' pupils and workers) whose
+state lives in NumPy arrays.
 
-The monthly update works on whole arrays; an agent reads and writes its own row, so Mesa's
-AgentSets, DataCollector agent reporters and user code still see ordinary agents.
+The monthly update works on whole arrays; a view reads and writes its own row, so Mesa's AgentSets,
+DataCollector agent reporters and user code still see ordinary agents. The model builds the
+household and person views only when they are first asked for (`model.agents`,
+`model.household_agents`...), so a whole-Metropolis run does not pay for two million Python
+objects it never reads. The behavioural agents are the organisations (social centres, the FSL,
+SOLIHA, public buyers, the facilitator, schools, committees, educators).
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import mesa
 
@@ -12,45 +19,53 @@ from .codes import school_level
 
 
 class Column:
-    """Attribute backed by `model.population.<table>[<name>][agent.index]`."""
+    """Attribute backed by row `agent.index` of the array `name` of `agent.table` (a dict of
+    arrays, or an object whose attributes are arrays)."""
 
-    def __init__(self, table: str, key: str | None = None):
-        self.table = table
+    def __init__(self, key: str | None = None):
         self.name = key
 
     def __set_name__(self, owner, name: str):
         self.name = self.name or name
 
+    def _array(self, agent):
+        table = agent.table
+        return table[self.name] if isinstance(table, Mapping) else getattr(table, self.name)
+
     def __get__(self, agent, owner=None):
         if agent is None:
             return self
-        return getattr(agent.model.population, self.table)[self.name][agent.index].item()
+        return self._array(agent)[agent.index].item()
 
     def __set__(self, agent, value):
-        getattr(agent.model.population, self.table)[self.name][agent.index] = value
+        self._array(agent)[agent.index] = value
 
 
 class Household(mesa.Agent):
     """A household of the synthetic population (one agent stands for `weight` real ones)."""
 
-    zone = Column("households")
-    tenure = Column("households")
-    size = Column("households")
-    qpv = Column("households")
-    cu = Column("households")
-    income = Column("households")
-    rent = Column("households")
-    surface = Column("households")
-    dpe = Column("households")
-    heating = Column("households")
-    annual_kwh = Column("households")
-    energy_price = Column("households")
-    arrears_rent = Column("households")
-    arrears_energy = Column("households")
+    zone = Column()
+    tenure = Column()
+    size = Column()
+    qpv = Column()
+    cu = Column()
+    income = Column()
+    rent = Column()
+    surface = Column()
+    dpe = Column()
+    heating = Column()
+    annual_kwh = Column()
+    energy_price = Column()
+    arrears_rent = Column()
+    arrears_energy = Column()
 
     def __init__(self, model, index: int):
         super().__init__(model)
         self.index = index
+
+    @property
+    def table(self):
+        return self.model.population.households
 
     @property
     def members(self) -> list[Person]:
@@ -60,17 +75,21 @@ class Household(mesa.Agent):
 class Person(mesa.Agent):
     """A person: adult (worker or not) or child; `school_level` is derived from age."""
 
-    household_index = Column("persons", key="household")
-    age = Column("persons")
-    sex = Column("persons")
-    no_diploma = Column("persons")
-    activity = Column("persons")
-    unemployment_months = Column("persons")
-    wage = Column("persons")
+    household_index = Column("household")
+    age = Column()
+    sex = Column()
+    no_diploma = Column()
+    activity = Column()
+    unemployment_months = Column()
+    wage = Column()
 
     def __init__(self, model, index: int):
         super().__init__(model)
         self.index = index
+
+    @property
+    def table(self):
+        return self.model.population.persons
 
     @property
     def household(self) -> Household:

@@ -15,6 +15,7 @@ from .calibration.cli import add_commands as add_calibration_commands
 from .comparison import compare_folder, headline, outcome_zone
 from .errors import InclusionSimError
 from .experiment import executor, run_experiment
+from .files import write_atomically
 from .plots import plot_indicators
 from .scenario import ScenarioError, load_scenario
 from .simulation import simulate, summary
@@ -182,12 +183,12 @@ def _run(args: argparse.Namespace) -> int:
     table = summary(model, results)
 
     out.mkdir(parents=True, exist_ok=True)
-    _write_atomically(out / "indicators.csv", lambda p: results.to_csv(p, index=False))
-    _write_atomically(out / "indicators.parquet", lambda p: results.to_parquet(p, index=False))
-    _write_atomically(out / "summary.csv", lambda p: table.to_csv(p, index=False))
+    write_atomically(out / "indicators.csv", lambda p: results.to_csv(p, index=False))
+    write_atomically(out / "indicators.parquet", lambda p: results.to_parquet(p, index=False))
+    write_atomically(out / "summary.csv", lambda p: table.to_csv(p, index=False))
     start = f"{scenario.start_year}-{scenario.start_month:02d}"
     units = model.indicator_units()
-    _write_atomically(
+    write_atomically(
         out / "indicators.png",
         lambda p: plot_indicators(results, p, start, title=scenario.name, units=units),
     )
@@ -202,13 +203,6 @@ def _run(args: argparse.Namespace) -> int:
         print(table.to_string(index=False))
     print(f"\nWrote {out}/indicators.csv, indicators.parquet, summary.csv and indicators.png")
     return 0
-
-
-def _write_atomically(path: Path, write) -> None:
-    """Write to a temporary name, then rename: an interruption never leaves half a file."""
-    tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
-    write(tmp)
-    os.replace(tmp, path)
 
 
 if __name__ == "__main__":

@@ -2,27 +2,30 @@
 
 Statistics (each a function of tidy frames with run keys scenario, replication, sample):
 
-- a run's value of an indicator is its mean over the last 12 months of the horizon (all months if
-  the horizon is shorter), which smooths the seasonality of bills and arrears;
+- a run's value of an indicator is its last 12 months (all months if the horizon is shorter)
+  summarised by the indicator's kind: the mean of a stock or rate (which smooths the seasonality
+  of bills and arrears), the sum of a flow, the end value of a cumulative count;
 - levels: per scenario, zone and indicator, the mean over runs and the range holding 90% of runs
   (5th-95th percentiles);
 - differences against the first scenario: run by run on the same (replication, sample), hence on
   the same random numbers; the mean difference and its 90% confidence interval (Student t on the
   paired differences), and for reference the unpaired interval (Welch) that independent runs
   would give;
-- cost per outcome: for each action outcome (`Action.outcomes`) present in the results, the extra
-  spending (all funders, whole horizon) divided by the outcome gained, i.e. the change of the
-  outcome's territory value at the end of the horizon, signed so that a gain is positive (a
-  decrease for "decrease" outcomes). Outcomes should therefore be stocks or cumulative counts.
-  The estimate is a ratio of mean paired changes; its 90% interval is a bootstrap over pairs;
-  it is left empty when the mean gain is not positive;
+- cost per outcome: for each action outcome (an indicator declared with an `outcome`) present in
+  the results, the extra spending (all funders, whole horizon) divided by the outcome gained,
+  i.e. the change of the outcome's territory value at the end of the horizon, signed so that a
+  gain is positive (a decrease for "decrease" outcomes). Outcomes should therefore be stocks or
+  cumulative counts. The estimate is a ratio of mean paired changes; its 90% interval is a
+  bootstrap over pairs; it is left empty when the mean gain is not positive;
 - spending per funder and budget line: mean and 90% range over runs of the horizon's total.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +33,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from . import catalogue
 from .actions import REGISTRY
 from .experiment import run_experiment
-from .indicators import TOTAL
+from .files import write_atomically
+from .indicators import TOTAL, ratio, year_values
 from .scenario import Scenario, load_scenario
 from .store import KEYS, Store
 
@@ -56,11 +61,10 @@ class Comparison:
         folder.mkdir(parents=True, exist_ok=True)
         paths = []
         for f in fields(self):
-            path = folder / f"{f.name}.csv"
-            tmp = path.with_name(f".{f.name}.tmp.csv")
-            getattr(self, f.name).to_csv(tmp, index=False)
-            tmp.replace(path)
-            paths.append(path)
+            table = getattr(self, f.name)
+            paths.append(
+                write_atomically(folder / f"{f.name}.csv", partial(table.to_csv, index=False))
+            )
         return paths
 
 
@@ -87,14 +91,16 @@ def compare_results(
     spending: pd.DataFrame,
     order: Sequence[str] | None = None,
     outcomes: dict[str, str] | None = None,
+    start_month: int = 1,
 ) -> Comparison:
     """Compare the scenarios of an experiment's results; the first of `order` is the reference.
 
-    `outcomes` (indicator -> "increase"/"decrease") defaults to every registered action's.
+    `outcomes` (indicator -> "increase"/"decrease") defaults to every registered action's;
+    `start_month` is the calendar month of the runs' first step (for year-to-date indicators).
     """
     order = list(order or dict.fromkeys(indicators["scenario"]))
     outcomes = outcomes if outcomes is not None else action_outcomes()
-    values = run_values(indicators)
+    values = run_values(indicators, start_month)
     return Comparison(
         levels=levels(values, order),
         differences=differences(values, order),
@@ -108,20 +114,30 @@ def compare_folder(folder: str | Path, outcomes: dict[str, str] | None = None) -
     """Compare the runs stored in an experiment folder."""
     store = Store(folder)
     indicators, spending = store.load("indicators"), store.load("spending")
-    return compare_results(indicators, spending, store.scenario_order(), outcomes)
+    info = store.root / "experiment.json"
+    start = json.loads(info.read_text()).get("start", "2017-01") if info.exists() else "2017-01"
+    return compare_results(
+        indicators, spending, store.scenario_order(), outcomes, int(start.split("-")[1])
+    )
 
 
 def action_outcomes() -> dict[str, str]:
     """Outcome indicators of every registered action: name -> "increase" or "decrease"."""
-    return {name: way for cls in REGISTRY.values() for name, way in cls.outcomes.items()}
+    return {i.name: i.outcome for cls in REGISTRY.values() for i in cls.outputs if i.outcome}
 
 
-def run_values(indicators: pd.DataFrame) -> pd.DataFrame:
-    """One value per run, zone and indicator: the mean over the horizon's last 12 months."""
+def run_values(indicators: pd.DataFrame, start_month: int = 1) -> pd.DataFrame:
+    """One value per run, zone and indicator: the horizon's last 12 months summarised by the
+    indicator's kind (the mean of a stock or rate, the sum of a flow, the end value of a
+    cumulative count; see `indicators.year_values`)."""
     last = indicators["month"].max()
-    recent = indicators[indicators["month"] > max(last - 12, 0)]
+    window = (max(last - 11, 1), last)
+    values = year_values(
+        indicators, catalogue.indicators(), window, start_month, keys=(*KEYS, "zone")
+    )
     keys = [*KEYS, "zone", "indicator"]
-    return recent.groupby(keys, sort=False)["value"].mean().reset_index()
+    order = indicators[keys].drop_duplicates()
+    return order.merge(values, on=keys, how="inner")
 
 
 def _ordered(frame: pd.DataFrame, order: Sequence[str], by: list[str]) -> pd.DataFrame:
@@ -270,8 +286,7 @@ def cost_per_outcome(
 
 def _ratio(extra, gain):
     """Extra spending per unit gained; NaN where nothing was gained."""
-    extra, gain = np.asarray(extra, float), np.asarray(gain, float)
-    return np.divide(extra, gain, out=np.full(np.shape(gain), np.nan), where=gain > 0)[()]
+    return ratio(extra, gain)[()]
 
 
 def spending_per_funder(

@@ -7,12 +7,14 @@ simulated a 'Territory' total is appended.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from .codes import EMPLOYED, UNEMPLOYED
+from .declarations import Indicator
 
 if TYPE_CHECKING:
     from .model import InclusionModel
@@ -20,30 +22,54 @@ if TYPE_CHECKING:
 TOTAL = "Territory"
 ARREARS_EPSILON = 1.0  # EUR: rounding left by repayments is not a debt
 
-# name -> (unit, definition)
-INDICATORS: dict[str, tuple[str, str]] = {
-    "population": ("persons", "persons living in the zone"),
-    "households": ("households", "households living in the zone"),
-    "poverty_rate": ("%", "persons whose income per consumption unit is below the poverty line"),
-    "unemployment_rate": ("%", "unemployed persons in the labour force"),
-    "households_in_arrears": ("%", "households owing rent or energy bills"),
-    "energy_poverty_document": (
+CORE_INDICATORS: tuple[Indicator, ...] = (
+    Indicator("population", "persons", "stock", "persons living in the zone"),
+    Indicator("households", "households", "stock", "households living in the zone"),
+    Indicator(
+        "poverty_rate",
         "%",
+        "rate",
+        "persons whose income per consumption unit is below the poverty line",
+        figure=("metro.poverty_rate", 1.0),
+        headline=True,
+    ),
+    Indicator(
+        "unemployment_rate",
+        "%",
+        "rate",
+        "unemployed persons in the labour force",
+        figure=("metro.unemployment_rate", 1.0),
+        headline=True,
+    ),
+    Indicator(
+        "households_in_arrears",
+        "%",
+        "rate",
+        "households owing rent or energy bills",
+        headline=True,
+    ),
+    Indicator(
+        "energy_poverty_document",
+        "%",
+        "rate",
         "households below the poverty line spending over 35% of income on rent and energy "
         "(document, 3.4.2)",
+        headline=True,
     ),
-    "energy_poverty_onpe": (
+    Indicator(
+        "energy_poverty_onpe",
         "%",
+        "rate",
         "households in income deciles D1-D3 spending over 8% of income on energy (ONPE)",
+        headline=True,
     ),
-    "energy_effort": ("%", "mean share of income spent on energy"),
-}
+    Indicator("energy_effort", "%", "rate", "mean share of income spent on energy"),
+)
 
-# indicator -> (figure id, factor): the Metropolis-wide figures of core indicators (1.1.1)
-FIGURES: dict[str, tuple[str, float]] = {
-    "poverty_rate": ("metro.poverty_rate", 1.0),
-    "unemployment_rate": ("metro.unemployment_rate", 1.0),
-}
+
+def units(indicators) -> dict[str, tuple[str, str]]:
+    """Indicator name -> (unit, description), for tables and plots."""
+    return {i.name: (i.unit, i.description) for i in indicators}
 
 
 def per_zone(values: np.ndarray, slices: list[slice]) -> np.ndarray:
@@ -58,10 +84,15 @@ def with_total(values: np.ndarray) -> np.ndarray:
     return np.append(values, values.sum()) if len(values) > 1 else values
 
 
+def ratio(numerator, denominator) -> np.ndarray:
+    """numerator / denominator elementwise; NaN where the denominator is not positive."""
+    num, den = np.asarray(numerator, dtype=float), np.asarray(denominator, dtype=float)
+    return np.divide(num, den, out=np.full(np.shape(den), np.nan), where=den > 0)
+
+
 def percent(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     """100 * ratio per zone and for the total (NaN where the denominator is zero)."""
-    num, den = with_total(numerator), with_total(denominator)
-    return 100 * np.divide(num, den, out=np.full(len(den), np.nan), where=den > 0)
+    return 100 * ratio(with_total(numerator), with_total(denominator))
 
 
 def energy_poor_document(model: InclusionModel, idx=slice(None), rent=None, energy=None):
@@ -128,3 +159,39 @@ def tidy(records: pd.DataFrame, zones: list[str]) -> pd.DataFrame:
     out = pd.concat(frames, ignore_index=True)
     out["zone"] = pd.Categorical(out["zone"], categories=zones)
     return out.sort_values(["month", "zone", "indicator"], kind="stable").reset_index(drop=True)
+
+
+def year_values(
+    results: pd.DataFrame,
+    declared: Mapping[str, Indicator],
+    months: tuple[int, int],
+    start_month: int = 1,
+    keys: tuple[str, ...] = ("zone",),
+) -> pd.DataFrame:
+    """One value per (keys, indicator) for the simulated months `months` (first, last inclusive),
+    summarised by each indicator's kind (`declarations.KINDS`): the mean of stocks and rates, the
+    sum of flows, the sum of a year-to-date total's monthly increments (its year-end value when
+    the months are a calendar year), the last value of cumulative and trailing-year indicators.
+    Indicators not declared are averaged."""
+    first, last = months
+    window = results[results["month"].between(first, last)]
+    kind = window["indicator"].map(lambda n: declared[n].kind if n in declared else "rate")
+    value = window["value"]
+    ytd = kind == "year_to_date"
+    if ytd.any():
+        # Increments of a year-to-date total: its value in January (calendar), else the change.
+        previous = results.assign(month=results["month"] + 1).rename(columns={"value": "before"})
+        merged = window[ytd].merge(previous, on=[*keys, "indicator", "month"], how="left")
+        january = (merged["month"] - 1 + start_month - 1) % 12 == 0
+        value = value.copy()
+        value[ytd] = np.where(january, merged["value"], merged["value"] - merged["before"])
+    frame = window.assign(value=value, kind=kind)
+    group = [*keys, "indicator"]
+    summed = frame["kind"].isin(["flow", "year_to_date"])
+    ends = frame["kind"].isin(["cumulative", "trailing_year"])
+    parts = [
+        frame[summed].groupby(group, observed=True)["value"].sum(min_count=1),
+        frame[ends].sort_values("month").groupby(group, observed=True)["value"].last(),
+        frame[~summed & ~ends].groupby(group, observed=True)["value"].mean(),
+    ]
+    return pd.concat(parts).rename("value").reset_index()

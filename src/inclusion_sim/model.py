@@ -23,9 +23,10 @@ from .agents import Household, Person
 from .budget import household_income, settle_month
 from .clock import SEPTEMBER, calendar_month, days_in_month
 from .codes import CHILD, INACTIVE
+from .declarations import Indicator
 from .energy import monthly_bill, monthly_shares
 from .errors import InclusionSimError
-from .indicators import FIGURES, INDICATORS, TOTAL, territorial, tidy, with_total
+from .indicators import CORE_INDICATORS, TOTAL, territorial, tidy, units, with_total
 from .labour import LabourMarket
 from .ledger import Ledger
 from .parameters import Parameters
@@ -46,6 +47,8 @@ class InclusionModel(mesa.Model):
         parameters: overrides of the packaged parameters (name -> value).
         marginals: overrides of zone marginals (zone id -> {field: value}).
         actions: enabled actions, name -> levers.
+        agent_views: build the Household and Person views at set-up rather than when first
+            asked for (`agents`, `agents_by_type`, `household_agents`, `person_agents`).
     """
 
     def __init__(
@@ -58,6 +61,7 @@ class InclusionModel(mesa.Model):
         parameters: Mapping[str, Any] | None = None,
         marginals: Mapping[str, Mapping[str, float]] | None = None,
         actions: Mapping[str, Mapping[str, Any]] | None = None,
+        agent_views: bool = False,
     ):
         super().__init__(rng=seed)
         self.seed = seed
@@ -84,8 +88,9 @@ class InclusionModel(mesa.Model):
         self._first_member = np.searchsorted(
             persons["household"], np.arange(self.population.n_households + 1)
         )
-        self.household_agents = [Household(self, i) for i in range(self.population.n_households)]
-        self.person_agents = [Person(self, i) for i in range(self.population.n_persons)]
+        self._views: tuple[list[Household], list[Person]] | None = None
+        if agent_views:
+            self._agent_views()
 
         self.labour = LabourMarket(persons, households, self.params["job_finding_rate"])
         self._labour_rng = self.stream("labour")
@@ -179,6 +184,35 @@ class InclusionModel(mesa.Model):
             households, self.population.persons, self.params, self.labour.active
         )
 
+    # --- agent views -------------------------------------------------------------------------
+    def _agent_views(self) -> tuple[list[Household], list[Person]]:
+        """The household and person views, built on first use (they are Mesa agents)."""
+        if self._views is None:
+            self._views = (
+                [Household(self, i) for i in range(self.population.n_households)],
+                [Person(self, i) for i in range(self.population.n_persons)],
+            )
+        return self._views
+
+    @property
+    def household_agents(self) -> list[Household]:
+        return self._agent_views()[0]
+
+    @property
+    def person_agents(self) -> list[Person]:
+        return self._agent_views()[1]
+
+    @property
+    def agents(self):
+        """Mesa's set of every agent, household and person views included."""
+        self._agent_views()
+        return super().agents
+
+    @property
+    def agents_by_type(self):
+        self._agent_views()
+        return super().agents_by_type
+
     def members_of(self, household: int) -> list[Person]:
         start, stop = self._first_member[household], self._first_member[household + 1]
         return self.person_agents[start:stop]
@@ -200,26 +234,28 @@ class InclusionModel(mesa.Model):
                 names.append(name)
         return names
 
+    def declared_indicators(self) -> dict[str, Indicator]:
+        """Indicator name -> declaration, the core's and the enabled actions'."""
+        declared = [*CORE_INDICATORS, *(i for action in self.actions for i in action.outputs)]
+        return {i.name: i for i in declared}
+
     def indicator_units(self) -> dict[str, tuple[str, str]]:
-        """Indicator name -> (unit, definition), core and enabled actions'."""
-        units = dict(INDICATORS)
-        for action in self.actions:
-            units.update(action.units)
-        return units
+        """Indicator name -> (unit, description), core and enabled actions'."""
+        return units(self.declared_indicators().values())
 
     def indicator_figures(self) -> dict[str, float]:
-        """Document figures of the Territory's indicators (core and actions'), in their units.
+        """Document figures of the Territory's indicators (core and actions'), in the unit of the
+        indicator's yearly summary (see `declarations.KINDS`).
 
         They describe the whole Metropolis, so they apply only when all four zones are simulated.
         """
         if set(self.zones) != set(ALL_ZONES):
             return {}
         figures = load_figures()
-        sources = [FIGURES] + [action.figures for action in self.actions]
         return {
-            name: figure(figure_id, figures) * factor
-            for source in sources
-            for name, (figure_id, factor) in source.items()
+            i.name: figure(i.figure[0], figures) * i.figure[1]
+            for i in self.declared_indicators().values()
+            if i.figure is not None
         }
 
     def current_indicators(self) -> dict[str, np.ndarray]:

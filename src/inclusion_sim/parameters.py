@@ -1,7 +1,9 @@
 """Model parameters: packaged defaults with their sources, and validated overrides.
 
-Every default lives in ``data/parameters.toml`` with a unit and a source; behavioural ones also
-carry a ``range`` (their prior). Code reads values through :class:`Parameters`, never literals.
+Every default lives in ``data/parameters.toml`` (the core) or ``data/parameters_<action>.toml``
+with a unit and a source; behavioural ones also carry a ``range`` (their prior), and any may carry
+``bounds`` (the values that make sense at all; default: >= 0) and a ``description``. Code reads
+values through :class:`Parameters`, never literals.
 Values fitted by ``inclusion-sim calibrate`` are in ``data/calibrated.toml`` (with their
 provenance) and replace the defaults unless ``Parameters(calibrated=False)``.
 """
@@ -9,17 +11,19 @@ provenance) and replace the defaults unless ``Parameters(calibrated=False)``.
 from __future__ import annotations
 
 import difflib
+import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from .checks import CheckError, Number
 from .errors import InclusionSimError
 
 
 class ParameterError(InclusionSimError):
-    """An override names an unknown parameter or has the wrong shape."""
+    """An override names an unknown parameter, has the wrong shape or a value out of bounds."""
 
 
 @dataclass(frozen=True)
@@ -28,7 +32,19 @@ class Parameter:
     value: float | list[float]
     unit: str
     source: str
-    range: tuple[float, float] | None = None
+    range: tuple[float, float] | None = None  # the prior: the values worth exploring
+    bounds: tuple[float, float] = (0.0, math.inf)  # the values a run accepts
+    description: str = ""
+
+    @property
+    def check(self) -> Number:
+        """The check of one value (each element of a list-valued parameter)."""
+        low, high = self.bounds
+        return Number(
+            None if low == -math.inf else low,
+            None if high == math.inf else high,
+            integer=isinstance(self.value, int),
+        )
 
 
 def load_parameter_table() -> dict[str, Parameter]:
@@ -54,6 +70,8 @@ def load_parameter_table() -> dict[str, Parameter]:
                 unit=entry["unit"],
                 source=entry["source"],
                 range=tuple(entry["range"]) if "range" in entry else None,
+                bounds=tuple(entry.get("bounds", (0.0, math.inf))),
+                description=entry.get("description", ""),
             )
     return table
 
@@ -107,20 +125,22 @@ class Parameters(Mapping[str, Any]):
     def _checked(self, name: str, value: Any) -> Any:
         if name not in self.definitions:
             raise ParameterError(f"unknown parameter '{name}'{suggest(name, self.definitions)}")
-        default = self.definitions[name].value
-        if isinstance(default, list):
-            if not isinstance(value, list) or len(value) != len(default):
+        definition = self.definitions[name]
+        check = definition.check
+        if isinstance(definition.value, list):
+            n = len(definition.value)
+            if not isinstance(value, list) or len(value) != n:
                 raise ParameterError(
-                    f"parameter '{name}' expects a list of {len(default)} numbers, got {value!r}"
+                    f"parameter '{name}' expects a list of {n} numbers, got {value!r}"
                 )
-            if not all(_is_number(v) for v in value):
-                raise ParameterError(f"parameter '{name}' expects numbers, got {value!r}")
-            return [float(v) for v in value]
-        if not _is_number(value):
-            raise ParameterError(f"parameter '{name}' expects a number, got {value!r}")
-        if isinstance(default, int) and value != int(value):
-            raise ParameterError(f"parameter '{name}' expects a whole number, got {value!r}")
-        return type(default)(value)
+            try:
+                return [float(check(v)) for v in value]
+            except CheckError as exc:
+                raise ParameterError(f"parameter '{name}': {exc} (in the list)") from None
+        try:
+            return check(value)
+        except CheckError as exc:
+            raise ParameterError(f"parameter '{name}': {exc}") from None
 
     def __getitem__(self, name: str) -> Any:
         try:
@@ -133,7 +153,3 @@ class Parameters(Mapping[str, Any]):
 
     def __len__(self) -> int:
         return len(self._values)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)

@@ -10,7 +10,9 @@ matplotlib.use("Agg")  # files only; no display is needed or assumed
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from .indicators import INDICATORS  # noqa: E402
+from .indicators import CORE_INDICATORS, units  # noqa: E402
+
+CORE_UNITS = units(CORE_INDICATORS)
 
 
 def plot_indicators(
@@ -24,7 +26,7 @@ def plot_indicators(
 
     `units` maps indicator -> (unit, definition); the core's by default.
     """
-    units = INDICATORS if units is None else units
+    units = CORE_UNITS if units is None else units
     names = list(dict.fromkeys(results["indicator"]))
     fig, axes = _grid(len(names))
     dates = pd.period_range(start=start, periods=results["month"].max() + 1, freq="M")
@@ -73,7 +75,7 @@ def plot_series(
 ) -> Path:
     """Time series of each indicator in `zone`: one line per scenario (mean over runs) with the
     band holding 90% of runs. `series` is `compare.series`'s table."""
-    units = INDICATORS if units is None else units
+    units = CORE_UNITS if units is None else units
     data = series[series["zone"] == zone]
     names = list(dict.fromkeys(data["indicator"]))
     fig, axes = _grid(len(names))

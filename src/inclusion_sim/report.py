@@ -13,7 +13,9 @@ import pandas as pd
 
 from .actions import REGISTRY
 from .comparison import Comparison, headline, outcome_zone
-from .indicators import INDICATORS
+from .files import write_text_atomically
+from .indicators import CORE_INDICATORS
+from .indicators import units as indicator_units
 from .plots import plot_costs, plot_differences, plot_series
 from .store import Store, StoreError
 
@@ -26,10 +28,9 @@ FIGURES = {
 
 def units() -> dict[str, tuple[str, str]]:
     """Indicator -> (unit, definition): the core's and every registered action's."""
-    out = dict(INDICATORS)
-    for cls in REGISTRY.values():
-        out.update(cls.units)
-    return out
+    return indicator_units(
+        [*CORE_INDICATORS, *(i for cls in REGISTRY.values() for i in cls.outputs)]
+    )
 
 
 def save(comparison: Comparison, folder: str | Path) -> list[Path]:
@@ -121,7 +122,4 @@ the reference on common random numbers, with its 90% confidence interval.</p>
 </body></html>
 """
     out = Path(out) if out else folder / "report.html"
-    tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_text(page, "utf-8")
-    tmp.replace(out)
-    return out
+    return write_text_atomically(out, page)

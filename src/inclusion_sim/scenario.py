@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .actions import REGISTRY, LeverError
+from .actions import REGISTRY
+from .declarations import LeverError
 from .errors import InclusionSimError
 from .parameters import ParameterError, Parameters, suggest
 from .territory.marginals import FIELDS as MARGINAL_FIELDS
@@ -317,10 +318,10 @@ def _actions(path, table: dict[str, Any]) -> dict[str, dict[str, Any]]:
         if not isinstance(on, bool):
             raise ScenarioError(path, f"{key}.enabled", f"got {on!r}, expected true or false")
         try:
-            REGISTRY[name].validate_levers(levers)
+            values = REGISTRY[name].validate_levers(levers)
         except LeverError as exc:
             message = str(exc).removeprefix(f"lever '{exc.lever}': ")
             raise ScenarioError(path, f"{key}.{exc.lever}", message) from None
         if on:
-            enabled[name] = levers
+            enabled[name] = values
     return enabled

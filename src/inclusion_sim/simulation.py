@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from .indicators import TOTAL
+from .indicators import TOTAL, year_values
 from .model import InclusionModel
 from .scenario import Scenario, load_scenario
 
@@ -38,21 +38,17 @@ def simulate(
 
 
 def summary(model: InclusionModel, results: pd.DataFrame) -> pd.DataFrame:
-    """Per zone and indicator: mean of the first and last 12 months, and the figure if any."""
+    """Per zone and indicator: the first and last simulated years, each summarised by the
+    indicator's kind (a flow's annual sum, a stock's or rate's mean...), and the figure if any."""
     months = results["month"].max()
-    first = results[results["month"].between(1, min(12, months))]
-    last = results[results["month"] > max(months - 12, 0)]
-    keys = ["zone", "indicator"]
-    table = (
-        first.groupby(keys, observed=True)["value"]
-        .mean()
-        .rename("first_year")
-        .to_frame()
-        .join(last.groupby(keys, observed=True)["value"].mean().rename("last_year"))
+    declared = model.declared_indicators()
+    first, last = (
+        year_values(results, declared, window, model.start_month).set_index(["zone", "indicator"])
+        for window in ((1, min(12, months)), (max(months - 11, 1), months))
     )
-    table = table.reset_index()
-    units = model.indicator_units()
-    table.insert(2, "unit", table["indicator"].map(lambda n: units.get(n, ("", ""))[0]))
+    table = first["value"].rename("first_year").to_frame().join(last["value"].rename("last_year"))
+    table = table.sort_index().reset_index()
+    table.insert(2, "unit", table["indicator"].map(lambda n: declared[n].unit))
     pairs = zip(table["zone"], table["indicator"], strict=True)
     action_figures = model.indicator_figures()
     table["figure"] = [

@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from .errors import InclusionSimError
+from .files import write_text_atomically
 
 KEYS = ["scenario", "replication", "sample"]
 
@@ -106,6 +107,4 @@ class Store:
         return sorted({m["scenario"] for m in self.manifests()})
 
     def write_experiment(self, info: dict[str, Any]) -> None:
-        tmp = self.root / ".experiment.tmp.json"
-        tmp.write_text(json.dumps(info, indent=1))
-        os.replace(tmp, self.root / "experiment.json")
+        write_text_atomically(self.root / "experiment.json", json.dumps(info, indent=1))

@@ -12,7 +12,8 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from .base import REGISTRY, Action, LeverError, create, register
+from ..declarations import LeverError
+from .base import REGISTRY, Action, create, register
 
 for _package in pkgutil.iter_modules(__path__):
     if _package.ispkg:

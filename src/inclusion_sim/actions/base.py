@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import numpy as np
 
+from ..declarations import Indicator, Lever, LeverError, Levers
 from ..errors import InclusionSimError
 from ..parameters import suggest
 
@@ -13,30 +15,16 @@ if TYPE_CHECKING:
     from ..model import InclusionModel
 
 REGISTRY: dict[str, type[Action]] = {}
-
-
-class LeverError(InclusionSimError):
-    """A scenario sets an action's lever that does not exist or has a wrong value."""
-
-    def __init__(self, lever: str, message: str):
-        self.lever = lever
-        super().__init__(f"lever '{lever}': {message}")
-
-
-def _kind(default: Any) -> str:
-    if isinstance(default, bool):
-        return "true or false"
-    if isinstance(default, str):
-        return "a string"
-    if isinstance(default, list):
-        return "a list"
-    return type(default).__name__
+G = TypeVar("G", bound=Levers)
 
 
 def register(cls: type[Action]) -> type[Action]:
     """Class decorator: make an action available to scenarios under `cls.name`."""
     if cls.name in REGISTRY:
         raise ValueError(f"action '{cls.name}' is registered twice")
+    names = [lever.name for lever in cls.declared_levers()]
+    if len(set(names)) != len(names):
+        raise ValueError(f"action '{cls.name}' declares a lever twice: {names}")
     REGISTRY[cls.name] = cls
     return cls
 
@@ -44,60 +32,55 @@ def register(cls: type[Action]) -> type[Action]:
 class Action:
     """Base class of an action.
 
-    `levers` maps each scenario key to its default value; `sources` says where each default
-    comes from. The model calls `step()` once a month after households have settled their
-    budgets, then advances the SimPy clock (`model.env`) to the month's end, so SimPy processes
-    started by the action run inside the month.
+    An action declares its levers as frozen dataclasses (`lever_groups`, one per component, see
+    `declarations.Levers`) and its indicators (`outputs`). The model calls `step()` once a month
+    after households have settled their budgets, then advances the SimPy clock (`model.env`) to
+    the month's end, so SimPy processes started by the action run inside the month.
     """
 
     name: ClassVar[str]
-    levers: ClassVar[dict[str, Any]] = {}
-    sources: ClassVar[dict[str, str]] = {}
-    # indicator name -> (unit, definition), for tables and plots
-    units: ClassVar[dict[str, tuple[str, str]]] = {}
-    # outcome indicators (counts) whose cost comparisons report: name -> "decrease" or "increase"
-    outcomes: ClassVar[dict[str, str]] = {}
-    # indicator -> (figure id, factor): the document's Metropolis-wide figure, times `factor` to
-    # the indicator's unit (1/12 for a yearly count reported monthly); shown in summary tables
-    figures: ClassVar[dict[str, tuple[str, float]]] = {}
+    lever_groups: ClassVar[tuple[type[Levers], ...]] = ()
+    outputs: ClassVar[tuple[Indicator, ...]] = ()
 
     def __init__(self, model: InclusionModel, **levers: Any):
-        self.validate_levers(levers)
         self.model = model
-        self.settings = self.levers | levers
+        self.values = self.validate_levers(levers)
         self.rng: np.random.Generator = model.stream(f"action:{self.name}")
 
-    @classmethod
-    def validate_levers(cls, levers: dict[str, Any]) -> None:
-        """Reject unknown levers and values unlike their default.
+    def levers(self, group: type[G]) -> G:
+        """The frozen dataclass of one component's levers (scenario values over defaults)."""
+        return group.of(self.values)
 
-        A lever's value must have its default's kind (number, true/false, text, list); numbers
-        are budgets, capacities, rates or shares, so they must be >= 0. Subclasses add their own
-        checks (e.g. a share <= 1) by extending this method. Errors name the lever and what was
-        expected.
-        """
+    @classmethod
+    def declared_levers(cls) -> list[Lever]:
+        return [lever for group in cls.lever_groups for lever in group.declared()]
+
+    @classmethod
+    def validate_levers(cls, levers: Mapping[str, Any]) -> dict[str, Any]:
+        """The scenario's levers checked against their declarations and normalised (zones to
+        ids, lists to tuples); relations between levers are checked by building each group."""
+        declared = {lever.name: lever for lever in cls.declared_levers()}
+        values = {}
         for key, value in levers.items():
-            if key not in cls.levers:
+            if key not in declared:
                 raise LeverError(
-                    key, f"unknown lever for action '{cls.name}'{suggest(key, cls.levers)}"
+                    key, f"unknown lever for action '{cls.name}'{suggest(key, declared)}"
                 )
-            default = cls.levers[key]
-            if isinstance(default, bool) or isinstance(value, bool):
-                if not (isinstance(default, bool) and isinstance(value, bool)):
-                    raise LeverError(key, f"got {value!r}, expected {_kind(default)}")
-            elif isinstance(default, int | float):
-                if not isinstance(value, int | float):
-                    raise LeverError(key, f"got {value!r}, expected a number >= 0")
-                if value < 0:
-                    raise LeverError(key, f"got {value!r}, expected a number >= 0")
-            elif not isinstance(value, type(default)):
-                raise LeverError(key, f"got {value!r}, expected {_kind(default)}")
+            values[key] = declared[key].validate(value)
+        for group in cls.lever_groups:
+            group.of(values)
+        return values
+
+    @classmethod
+    def indicator(cls, name: str) -> Indicator:
+        return next(i for i in cls.outputs if i.name == name)
 
     def step(self) -> None:
         """The action's monthly mechanism."""
 
     def indicators(self) -> dict[str, np.ndarray]:
-        """Indicator name -> values per zone plus the total (use `model.zone_values`)."""
+        """Indicator name -> values per zone plus the total (use `model.zone_values`), for every
+        indicator in `outputs`."""
         return {}
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import tomllib
 from collections.abc import Sequence
 from concurrent.futures import Executor
@@ -23,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InclusionSimError
+from ..files import write_text_atomically
 from ..parameters import CALIBRATED_FILE
 from .distance import distance
 from .simulator import Setup, evaluate
@@ -79,10 +79,9 @@ def write_calibrated(
             "]",
         ]
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    tomllib.loads(tmp.read_text("utf-8"))  # never leave a file Parameters() cannot read
-    os.replace(tmp, path)
+    text = "\n".join(lines) + "\n"
+    tomllib.loads(text)  # never leave a file Parameters() cannot read
+    write_text_atomically(path, text)
 
 
 def posterior_draws(n: int, seed: int = 0, path: str | PathLike | None = None) -> list[dict]:

@@ -16,119 +16,111 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtri
 
+from ...agencies import scaled_capacity
 from ...clock import SEPTEMBER, days_in_month
 from ...codes import school_level
-from ...territory.zones import ZONES
-from ..base import Action, LeverError, register
+from ...declarations import Indicator
+from ...indicators import ratio
+from ..base import Action, register
 from .cohorts import cohort_table
-from .committee import SOCIAL_CENTRE, STREET, Committee, Educator, Educators
+from .committee import (
+    SOCIAL_CENTRE,
+    Committee,
+    CommitteeLevers,
+    Educator,
+    EducatorLevers,
+    Educators,
+)
 from .pupils import PATH, Pupils, family_risk
-from .schools import School, Staff, load_schools, stage_of
+from .schools import School, SchoolLevers, Staff, load_schools, stage_of
 
-SCHOOLS = load_schools()
 HOLIDAYS = (7, 8)  # July and August: no school, no absences, no sitting
 FUNDER, LINE = "Metropolis", "dropout educators"
+
+
+def _count(name: str, description: str, **kw) -> Indicator:
+    return Indicator(name, "pupils", "cumulative", description, **kw)
 
 
 @register
 class Dropout(Action):
     name = "dropout"
-    levers = {
-        "schools": [s.name for s in SCHOOLS if s.zone in ("bron", "saint_fons")],
-        "first_level": 4,
-        "last_level": 7,
-        "training_coverage": 0.5,
-        "training_yearly": True,
-        "committee_interval_months": 1,
-        "committee_capacity": 5,
-        "educators": {"bron": 1, "saint_fons": 1},
-        "educator_model": {"bron": SOCIAL_CENTRE, "saint_fons": STREET},
-        "family_agreement_rate": 0.5,
-        "budget": 0.0,
-        "funded_educators": {},
-    }
-    sources = {
-        "schools": "document 3.3.1: Alain primary and Parmentier secondary (Bron REP+) and "
-        "Saint-Fons priority schools (data/schools.csv); names or zone ids extend the action",
-        "first_level": "document 3.3.1: from the 3rd cycle, last years of primary school (CM1)",
-        "last_level": "document 3.3.1: the transition to secondary school (through 5e); "
-        "assumption on how long pupils stay tracked",
-        "training_coverage": "assumption: the document gives half-day sessions (3.3.2), not their "
-        "coverage; half of the class teachers",
-        "training_yearly": "document 3.3.2: strong yearly renewal of teaching teams; sessions "
-        "repeated each September (assumption)",
-        "committee_interval_months": "document 3.3.2: a monthly body at the social centre",
-        "committee_capacity": "assumption: the document says cases are presented one by one "
-        "(3.3.2, 3.3.6 'case by case'), not how many per sitting",
-        "educators": "document 3.3.2: one specialised educator per site",
-        "educator_model": "document 3.3.2: street educator (Sauvegarde 69) in Saint-Fons, "
-        "social-centre educator in Bron",
-        "family_agreement_rate": "assumption, range 0.3-0.7: the document says Bron's model needs "
-        "the family's agreement and initiative (3.3.2), not how often it is given",
-        "budget": "document 3.3.6: no budget is dedicated to the action",
-        "funded_educators": "document 3.3.6 (no dedicated budget): none; zone -> extra educators "
-        "paid by the budget",
-    }
-    units = {
-        "dropout_pupils": ("pupils", "pupils in the tracked grades of priority schools"),
-        "dropout_at_risk": ("pupils", "tracked pupils with >= 4 unjustified half-days this month"),
-        "dropout_detected": ("pupils", "cumulative pupils noticed by a teacher (covered schools)"),
-        "dropout_referred": ("pupils", "cumulative Worrying Information declarations"),
-        "dropout_reviewed": ("pupils", "cumulative cases reviewed by the committee"),
-        "dropout_supported": ("pupils", "cumulative pupils whose follow-up by an educator began"),
-        "dropout_in_support": ("pupils", "pupils followed by an educator now"),
-        "dropout_committee_queue": ("cases", "declarations waiting for a committee sitting"),
-        "dropout_waiting_days": ("days", "mean days from declaration to review (reviewed cases)"),
-        "dropout_educator_caseload": ("pupils", "pupils followed per educator now"),
-        "dropout_absenteeism": ("half-days", "mean unjustified half-days per tracked pupil"),
-        "dropouts": ("pupils", "cumulative tracked pupils with the dropout outcome"),
-        "dropout_rate": ("%", "dropouts among tracked pupils whose outcome is known"),
-        "dropout_avoided": ("pupils", "expected dropouts avoided by support (cumulative)"),
-        "dropout_cost": ("EUR", "cumulative cost of educators and training, in kind or funded"),
-        "dropout_cost_per_avoided": ("EUR", "cost per expected dropout avoided"),
-    }
-    outcomes = {"dropouts": "decrease"}
-
-    @classmethod
-    def validate_levers(cls, levers: dict[str, Any]) -> None:
-        super().validate_levers(levers)
-        known = {s.name for s in SCHOOLS} | set(ZONES)
-        for school in levers.get("schools", []):
-            if school not in known:
-                raise LeverError("schools", f"unknown school or zone {school!r}")
-        for key in ("training_coverage", "family_agreement_rate"):
-            if levers.get(key, 0) > 1:
-                raise LeverError(key, f"got {levers[key]!r}, expected a share from 0 to 1")
-        for key in ("first_level", "last_level", "committee_interval_months", "committee_capacity"):
-            if key in levers and not float(levers[key]).is_integer():
-                raise LeverError(key, f"got {levers[key]!r}, expected a whole number")
-        first = levers.get("first_level", cls.levers["first_level"])
-        last = levers.get("last_level", cls.levers["last_level"])
-        if not 1 <= first <= last <= 12:
-            raise LeverError("last_level", "expected 1 <= first_level <= last_level <= 12")
-        if levers.get("committee_interval_months", 1) < 1:
-            raise LeverError("committee_interval_months", "expected a whole number >= 1")
-        for key in ("educators", "funded_educators", "educator_model"):
-            for zone, value in levers.get(key, {}).items():
-                if zone not in ZONES:
-                    raise LeverError(key, f"unknown zone {zone!r}")
-                if key == "educator_model":
-                    if value not in (STREET, SOCIAL_CENTRE):
-                        expected = "expected 'street' or 'social_centre'"
-                        raise LeverError(f"{key}.{zone}", f"got {value!r}, {expected}")
-                elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                    raise LeverError(f"{key}.{zone}", f"got {value!r}, expected an integer >= 0")
+    lever_groups = (SchoolLevers, CommitteeLevers, EducatorLevers)
+    outputs = (
+        Indicator(
+            "dropout_pupils", "pupils", "stock", "pupils in the tracked grades of priority schools"
+        ),
+        Indicator(
+            "dropout_at_risk",
+            "pupils",
+            "stock",
+            "tracked pupils with >= 4 unjustified half-days this month",
+        ),
+        _count("dropout_detected", "cumulative pupils noticed by a teacher (covered schools)"),
+        _count("dropout_referred", "cumulative Worrying Information declarations", headline=True),
+        _count("dropout_reviewed", "cumulative cases reviewed by the committee"),
+        _count("dropout_supported", "cumulative pupils whose follow-up by an educator began"),
+        Indicator("dropout_in_support", "pupils", "stock", "pupils followed by an educator now"),
+        Indicator(
+            "dropout_committee_queue", "cases", "stock", "declarations waiting for a sitting"
+        ),
+        Indicator(
+            "dropout_waiting_days",
+            "days",
+            "cumulative",
+            "mean days from declaration to review (reviewed cases so far)",
+        ),
+        Indicator(
+            "dropout_educator_caseload", "pupils", "stock", "pupils followed per educator now"
+        ),
+        Indicator(
+            "dropout_absenteeism",
+            "half-days",
+            "rate",
+            "mean unjustified half-days per tracked pupil this month",
+        ),
+        _count(
+            "dropouts",
+            "cumulative tracked pupils with the dropout outcome",
+            outcome="decrease",
+            headline=True,
+        ),
+        Indicator(
+            "dropout_rate",
+            "%",
+            "cumulative",
+            "dropouts among tracked pupils whose outcome is known (so far)",
+            headline=True,
+        ),
+        _count("dropout_avoided", "expected dropouts avoided by support (cumulative)"),
+        Indicator(
+            "dropout_cost",
+            "EUR",
+            "cumulative",
+            "cumulative cost of educators and training, in kind or funded",
+        ),
+        Indicator(
+            "dropout_cost_per_avoided",
+            "EUR",
+            "cumulative",
+            "cost per expected dropout avoided (so far)",
+        ),
+    )
 
     def __init__(self, model, **levers: Any):
         super().__init__(model, **levers)
-        p, s = model.params, self.settings
+        p = model.params
+        s = self.levers(SchoolLevers)
+        self.committee_levers = self.levers(CommitteeLevers)
+        self.educator_levers = self.levers(EducatorLevers)
         # Child streams of the action's stream for entries, pupils' monthly draws and teachers:
         # covering other schools or training more does not reshuffle the pupils' draws, so
         # scenarios compare with common random numbers.
         self._entry_rng, self._pupil_rng, self._staff_rng = self.rng.spawn(3)
-        self.levels = range(int(s["first_level"]), int(s["last_level"]) + 1)
-        covered = set(s["schools"])
-        rows = [r for r in SCHOOLS if r.zone in model.zones]
+        self.training = s
+        self.levels = range(s.first_level, s.last_level + 1)
+        covered = set(s.schools)
+        rows = [r for r in load_schools() if r.zone in model.zones]
         self.schools = [
             School(model, i, r, model.zones.index(r.zone), r.name in covered or r.zone in covered)
             for i, r in enumerate(rows)
@@ -156,10 +148,11 @@ class Dropout(Action):
     # --- set-up -------------------------------------------------------------------------------
     def _funded_educators(self) -> dict[str, int]:
         """Extra educators the dedicated budget can pay for a whole year, zone by zone."""
-        cost, budget = self.model.params["dropout.educator_yearly_cost"], self.settings["budget"]
+        levers = self.educator_levers
+        cost, budget = self.model.params["dropout.educator_yearly_cost"], levers.budget
         affordable = int(budget // cost)
         funded = {}
-        for zone, wanted in sorted(self.settings["funded_educators"].items()):
+        for zone, wanted in sorted(levers.funded_educators.items()):
             funded[zone] = min(wanted, affordable)
             affordable -= funded[zone]
         if budget > 0:
@@ -167,14 +160,14 @@ class Dropout(Action):
         return funded
 
     def _open_site(self, zone: int) -> None:
-        model, s = self.model, self.settings
+        model, levers = self.model, self.educator_levers
         zid = model.zones[zone]
-        kind = s["educator_model"].get(zid, SOCIAL_CENTRE)
-        own, funded = s["educators"].get(zid, 0), self.funded.get(zid, 0)
+        kind = levers.educator_model.get(zid, SOCIAL_CENTRE)
+        own, funded = levers.educators.get(zid, 0), self.funded.get(zid, 0)
         members = [Educator(model, zone, kind, i >= own) for i in range(own + funded)]
         places = _scaled(len(members) * model.params["dropout.educator_caseload"], model)
         self.educators[zone] = Educators(model, self, members, kind, places)
-        capacity = _scaled(s["committee_capacity"], model)
+        capacity = _scaled(self.committee_levers.committee_capacity, model)
         self.committees[zone] = Committee(model, self, zone, capacity, self.educators[zone])
 
     # --- the school year ----------------------------------------------------------------------
@@ -249,7 +242,7 @@ class Dropout(Action):
 
     def _train(self) -> None:
         """A training round: half-day sessions until the coverage lever is reached."""
-        newly = self.staff.train(self.settings["training_coverage"], self._staff_rng)
+        newly = self.staff.train(self.training.training_coverage, self._staff_rng)
         zones = [self.schools[s].zone for s in self.staff.school[newly]]
         cost = self.model.params["dropout.training_cost_per_teacher"]
         self._cost += cost * np.bincount(zones, minlength=self.model.n_zones)
@@ -279,7 +272,7 @@ class Dropout(Action):
         self._promote(levels)
         self._enrol(levels)
         self.staff.turnover(p["dropout.teacher_turnover"], self._staff_rng)
-        if self.settings["training_yearly"]:
+        if self.training.training_yearly:
             self._train()
         self._assign_teachers(levels)
 
@@ -289,8 +282,9 @@ class Dropout(Action):
         year, month = model.calendar_month
         if month == SEPTEMBER:
             self._new_school_year()
-        if month == 1 and self.settings["budget"] > 0 and model.steps > 1:
-            model.ledger.open_line(FUNDER, LINE, self.settings["budget"])
+        budget = self.educator_levers.budget
+        if month == 1 and budget > 0 and model.steps > 1:
+            model.ledger.open_line(FUNDER, LINE, budget)
         self._pay_educators()
 
         n, live = len(pupils), ~pupils.done
@@ -317,7 +311,7 @@ class Dropout(Action):
         days = days_in_month(year, month)
         for i in np.flatnonzero(declared):
             model.env.process(self.committees[pupils.zone[i]].refer(i, u_day[i] * days))
-        if (model.steps - 1) % self.settings["committee_interval_months"] == 0:
+        if (model.steps - 1) % self.committee_levers.committee_interval_months == 0:
             for committee in self.committees.values():
                 model.env.process(committee.sitting(p["dropout.committee_day"] - 1))
 
@@ -342,7 +336,7 @@ class Dropout(Action):
 
         def mean(values, mask) -> np.ndarray:
             num = model.zone_values(np.bincount(pupils.zone[mask], values[mask], minlength=zones))
-            return _ratio(num, model.zone_values(np.bincount(pupils.zone[mask], minlength=zones)))
+            return ratio(num, model.zone_values(np.bincount(pupils.zone[mask], minlength=zones)))
 
         prob = pupils.probability()
         unsupported = 1 / (1 + np.exp(-pupils.logit))
@@ -360,15 +354,13 @@ class Dropout(Action):
             "dropout_in_support": count(pupils.in_support),
             "dropout_committee_queue": model.zone_values(w * queue),
             "dropout_waiting_days": mean(pupils.waiting_days, pupils.reviewed),
-            "dropout_educator_caseload": _ratio(
-                count(pupils.in_support), model.zone_values(places)
-            ),
+            "dropout_educator_caseload": ratio(count(pupils.in_support), model.zone_values(places)),
             "dropout_absenteeism": mean(pupils.absences, self.in_grades),
             "dropouts": count(pupils.dropout),
-            "dropout_rate": 100 * _ratio(count(pupils.dropout), count(pupils.done)),
+            "dropout_rate": 100 * ratio(count(pupils.dropout), count(pupils.done)),
             "dropout_avoided": avoided,
             "dropout_cost": cost,
-            "dropout_cost_per_avoided": _ratio(cost, avoided),
+            "dropout_cost_per_avoided": ratio(cost, avoided),
         }
         return out
 
@@ -386,11 +378,6 @@ def _normal(u: np.ndarray) -> np.ndarray:
     return ndtri(np.clip(u, 1e-12, 1 - 1e-12))
 
 
-def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    return np.divide(num, den, out=np.full(len(den), np.nan), where=den > 0)
-
-
 def _scaled(real: float, model) -> int:
     """A capacity in real cases as agents (each agent weighs 1/scale); at least 1 if any."""
-    agents = real / model.population.weight
-    return max(1, round(agents)) if real > 0 else 0
+    return scaled_capacity(real / model.population.weight).servers

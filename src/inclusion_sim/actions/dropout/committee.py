@@ -9,11 +9,88 @@ his own; then the pupil waits for a place in the educators' caseloads (a `simpy.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import mesa
 import simpy
 
+from ...checks import AMOUNT, COUNT, RATE, Number, OneOf, TableOf, Zone
+from ...declarations import Levers, lever
+
 STREET, SOCIAL_CENTRE = "street", "social_centre"
 DAYS_PER_MONTH = 365.25 / 12
+
+
+@dataclass(frozen=True)
+class CommitteeLevers(Levers):
+    """How often the committee sits and how many cases a sitting reviews (3.3.2)."""
+
+    committee_interval_months: int = lever(
+        1,
+        unit="months",
+        check=Number(1, 24, integer=True),
+        range=(1, 6),
+        source="document 3.3.2: a monthly body at the social centre",
+        description="months between two sittings of each site's committee",
+    )
+    committee_capacity: int = lever(
+        5,
+        unit="cases per sitting",
+        check=COUNT,
+        range=(0, 20),
+        source="assumption: the document says cases are presented one by one (3.3.2, 3.3.6 'case "
+        "by case'), not how many per sitting",
+        description="cases a committee sitting reviews at most",
+    )
+
+
+@dataclass(frozen=True)
+class EducatorLevers(Levers):
+    """The educators of each site, their model, and the budget for more (3.3.2, 3.3.6)."""
+
+    educators: dict[str, int] = lever(
+        default_factory=lambda: {"bron": 1, "saint_fons": 1},
+        unit="educators, by zone",
+        check=TableOf(Zone(), COUNT),
+        partial=True,
+        source="document 3.3.2: one specialised educator per site",
+        description="educators provided in kind by the partners, by site (entries update the "
+        "default; 0 removes a site's educator)",
+    )
+    educator_model: dict[str, str] = lever(
+        default_factory=lambda: {"bron": SOCIAL_CENTRE, "saint_fons": STREET},
+        unit="model, by zone",
+        check=TableOf(Zone(), OneOf((STREET, SOCIAL_CENTRE))),
+        partial=True,
+        source="document 3.3.2: street educator (Sauvegarde 69) in Saint-Fons, social-centre "
+        "educator in Bron",
+        description="street educators engage pupils on their own; social-centre ones need the "
+        "family's agreement",
+    )
+    family_agreement_rate: float = lever(
+        0.5,
+        unit="share of families",
+        check=RATE,
+        range=(0.3, 0.7),
+        source="assumption, range 0.3-0.7: the document says Bron's model needs the family's "
+        "agreement and initiative (3.3.2), not how often it is given",
+        description="share of families agreeing to a social-centre educator",
+    )
+    budget: float = lever(
+        0.0,
+        unit="EUR/yr",
+        check=AMOUNT,
+        range=(0.0, 500_000.0),
+        source="document 3.3.6: no budget is dedicated to the action",
+        description="dedicated yearly budget paying extra educators (Metropolis)",
+    )
+    funded_educators: dict[str, int] = lever(
+        default_factory=dict,
+        unit="educators, by zone",
+        check=TableOf(Zone(), COUNT),
+        source="document 3.3.6 (no dedicated budget): none",
+        description="extra educators wanted by site, paid by the budget as far as it goes",
+    )
 
 
 class Committee(mesa.Agent):
@@ -71,7 +148,7 @@ class Educators:
         u = self.action.pupils.agree_u[pupil]
         if self.kind == STREET:
             return u < self.model.params["dropout.street_engagement"]
-        return u < self.action.settings["family_agreement_rate"]
+        return u < self.action.educator_levers.family_agreement_rate
 
     def follow(self, pupil: int):
         """SimPy process: engage the pupil, wait for a caseload place, follow for months."""

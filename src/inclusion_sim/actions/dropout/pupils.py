@@ -13,6 +13,7 @@ import mesa
 import numpy as np
 from scipy import stats
 
+from ...agents import Column
 from ...codes import CHILD
 
 # Path of a pupil, in order; each is a boolean array of `Pupils` and a cohort-table column.
@@ -39,25 +40,20 @@ def family_risk(model, persons: np.ndarray) -> dict[str, np.ndarray]:
 
 
 class Pupil(mesa.Agent):
-    """A tracked pupil: the person's attributes plus the action's per-pupil state."""
+    """A tracked pupil: a view on the pupil's row of `Pupils` (every column of
+    `Pupils.COLUMNS` is an attribute) and on the person."""
 
     def __init__(self, model, pupils: Pupils, index: int):
         super().__init__(model)
-        self.pupils, self.index = pupils, index
+        self.table, self.index = pupils, index
 
     @property
     def person(self):
-        return self.model.person_agents[self.pupils.person[self.index]]
+        return self.model.person_agents[self.table.person[self.index]]
 
     @property
     def dropout_probability(self) -> float:
-        return float(self.pupils.probability()[self.index])
-
-    def __getattr__(self, name: str):
-        # detected, referred, ..., school, cohort, absences: the pupil's row of the arrays
-        if name in Pupils.COLUMNS:
-            return getattr(self.pupils, name)[self.index].item()
-        raise AttributeError(name)
+        return float(self.table.probability()[self.index])
 
 
 class Pupils:
@@ -120,3 +116,8 @@ class Pupils:
         self.absences[active] = stats.poisson.ppf(u[active], mean[active])
         self.year_absences[active] += self.absences[active]
         self.year_months[active] += 1
+
+
+for _column in Pupils.COLUMNS:  # the pupil's row of every column (`person` is the Person view)
+    if not hasattr(Pupil, _column):
+        setattr(Pupil, _column, Column(_column))

@@ -11,12 +11,20 @@ from __future__ import annotations
 import csv
 import math
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
+from typing import Any
 
 import mesa
 import numpy as np
 
-PRIMARY_LEVELS = range(1, 6)  # CP-CM2 (territory.population.school_level)
+from ...checks import RATE, Check, Flag, ListOf, Number
+from ...declarations import LeverError, Levers, lever
+from ...errors import InclusionSimError
+from ...territory.zones import zone_id
+
+PRIMARY_LEVELS = range(1, 6)  # CP-CM2 (codes.school_level)
+PILOT_ZONES = ("bron", "saint_fons")  # document 3.3.1
 
 
 @dataclass(frozen=True)
@@ -29,8 +37,9 @@ class SchoolRow:
     source: str
 
 
-def load_schools() -> list[SchoolRow]:
-    """The packaged list of priority-education schools."""
+@cache
+def load_schools() -> tuple[SchoolRow, ...]:
+    """The packaged list of priority-education schools (read once)."""
     text = resources.files("inclusion_sim.data").joinpath("schools.csv").read_text("utf-8")
     rows = []
     for row in csv.DictReader(text.splitlines()):
@@ -45,7 +54,75 @@ def load_schools() -> list[SchoolRow]:
                 row["source"],
             )
         )
-    return rows
+    return tuple(rows)
+
+
+@dataclass(frozen=True)
+class SchoolOrZone(Check):
+    """A school of data/schools.csv by name, or a zone (all its priority schools)."""
+
+    expected: str = "a school of data/schools.csv or a zone"
+
+    def __call__(self, value: Any) -> str:
+        if isinstance(value, str) and value in {s.name for s in load_schools()}:
+            return value
+        try:
+            return zone_id(value) if isinstance(value, str) else value
+        except InclusionSimError:
+            pass
+        raise self.fail(value)
+
+
+@dataclass(frozen=True)
+class SchoolLevers(Levers):
+    """Which schools and grades the action covers, and how many teachers are trained."""
+
+    schools: tuple[str, ...] = lever(
+        default_factory=lambda: tuple(s.name for s in load_schools() if s.zone in PILOT_ZONES),
+        unit="schools or zones",
+        check=ListOf(SchoolOrZone()),
+        source="document 3.3.1: Alain primary and Parmentier secondary (Bron REP+) and Saint-Fons "
+        "priority schools (data/schools.csv); names or zone ids extend the action",
+        description="priority-education schools covered",
+    )
+    first_level: int = lever(
+        4,
+        unit="school level (1 = CP, 6 = 6e)",
+        check=Number(1, 12, integer=True),
+        range=(1, 12),
+        source="document 3.3.1: from the 3rd cycle, last years of primary school (CM1)",
+        description="first tracked school level",
+    )
+    last_level: int = lever(
+        7,
+        unit="school level (1 = CP, 6 = 6e)",
+        check=Number(1, 12, integer=True),
+        range=(1, 12),
+        source="document 3.3.1: the transition to secondary school (through 5e); assumption on "
+        "how long pupils stay tracked",
+        description="last tracked school level",
+    )
+    training_coverage: float = lever(
+        0.5,
+        unit="share of class teachers",
+        check=RATE,
+        range=(0.0, 1.0),
+        source="assumption: the document gives half-day sessions (3.3.2), not their coverage; half "
+        "of the class teachers",
+        description="share of the tracked grades' class teachers trained",
+    )
+    training_yearly: bool = lever(
+        True,
+        unit="on/off",
+        check=Flag(),
+        source="document 3.3.2: strong yearly renewal of teaching teams; sessions repeated each "
+        "September (assumption)",
+        description="whether training sessions are repeated each September",
+    )
+
+    def __post_init__(self):
+        if self.first_level > self.last_level:
+            raise LeverError("last_level", "expected first_level <= last_level")
 
 
 def stage_of(level: int) -> str:

@@ -23,24 +23,78 @@ the real budget (800,000 EUR a year) binds at any scale.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import mesa
 import numpy as np
 
+from ...checks import AMOUNT, Number, OneOf
 from ...clock import DECEMBER
+from ...declarations import Levers, lever
+from ...territory.figures import figure
 
 FUNDER, LINE = "Metropolis", "FSL"  # the budget year is the calendar year
+
+
+@dataclass(frozen=True)
+class FslLevers(Levers):
+    """The FSL's budget and rules, and how many indebted households apply."""
+
+    fsl_budget: float = lever(
+        default_factory=lambda: figure("action4.fsl_budget"),
+        unit="EUR/yr",
+        check=AMOUNT,
+        range=(0.0, 3_000_000.0),
+        source="document 3.4.1: 800,000 EUR a year",
+        description="annual FSL budget for energy aid (Metropolis)",
+    )
+    fsl_resource_ceiling: float = lever(
+        1272.0,
+        unit="EUR/month per consumption unit",
+        check=AMOUNT,
+        range=(800.0, 2500.0),
+        source="literature.md: Métropole de Lyon FSL page, 1,272 EUR a month for a single person "
+        "(applied per consumption unit)",
+        description="income ceiling of FSL eligibility",
+    )
+    fsl_aid_cap: float = lever(
+        500.0,
+        unit="EUR/yr per household",
+        check=AMOUNT,
+        range=(100.0, 1500.0),
+        source="literature.md: FSL energy aid cap in Lyon, 500 EUR a year (local press)",
+        description="largest FSL energy aid a household receives in a year",
+    )
+    fsl_when_exhausted: str = lever(
+        "queue",
+        unit="rule",
+        check=OneOf(("queue", "refuse")),
+        source="assumption, the document is silent: the FSL spends its annual budget in monthly "
+        "envelopes (remaining budget / months left in the year); applications the month's "
+        "envelope cannot pay wait for a later month's, oldest first ('queue'), rather than "
+        "being refused ('refuse')",
+        description="what happens to an application the month's envelope cannot pay",
+    )
+    take_up_factor: float = lever(
+        1.0,
+        unit="factor",
+        check=Number(0.0, 100.0),
+        range=(0.0, 5.0),
+        source="1 = the calibrated take-up (parameter energy_poverty.take_up); an outreach "
+        "campaign raises it; capped so the monthly probability stays <= 1",
+        description="multiplier of the monthly probability that an indebted household applies",
+    )
 
 
 class SolidarityHousingFund(mesa.Agent):
     """The FSL: decides on application sheets and pays aid from monthly envelopes of its annual
     budget line."""
 
-    def __init__(self, model, records, settings, params, on_sheet: Callable[[int], None]):
+    def __init__(self, model, records, levers: FslLevers, params, on_sheet: Callable[[int], None]):
         super().__init__(model)
-        self.records, self.settings, self.params = records, settings, params
+        self.records, self.levers, self.params = records, levers, params
         self.on_sheet = on_sheet  # called once a sheet is filled (the SOLIHA referral)
-        self.queue = settings["fsl_when_exhausted"] == "queue"
+        self.queue = levers.fsl_when_exhausted == "queue"
         self.waiting: list[int] = []  # applications waiting for a later envelope, oldest first
         self.paid_this_year = np.zeros(model.n_zones)  # real EUR by zone since January
         self.envelope = 0.0  # real EUR the FSL may commit this month
@@ -48,7 +102,7 @@ class SolidarityHousingFund(mesa.Agent):
 
     def open_year(self) -> None:
         """Renew the annual budget line (the queue carries over)."""
-        self.model.ledger.open_line(FUNDER, LINE, self.settings["fsl_budget"])
+        self.model.ledger.open_line(FUNDER, LINE, self.levers.fsl_budget)
         self.paid_this_year[:] = 0.0
 
     def open_month(self) -> None:
@@ -98,12 +152,12 @@ class SolidarityHousingFund(mesa.Agent):
         supplier's): a share of them, up to the annual cap.
         """
         households = self.model.population.households
-        ceiling = self.settings["fsl_resource_ceiling"] * households["cu"][household]
+        ceiling = self.levers.fsl_resource_ceiling * households["cu"][household]
         debt = households["arrears_energy"][household]
         year_of_bills = households["annual_kwh"][household] * households["energy_price"][household]
         aid = min(
             self.params["energy_poverty.fsl_share_of_arrears"] * min(debt, year_of_bills),
-            self.settings["fsl_aid_cap"],
+            self.levers.fsl_aid_cap,
         )
         if households["income"][household] > ceiling or aid <= 0:
             return None

@@ -10,32 +10,87 @@ population weight) and is refused when its line cannot pay it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from ...checks import AMOUNT, RATE
 from ...codes import OWNER
+from ...declarations import Levers, lever
+from ...territory.figures import figure
 from .ranges import draw
 
 RENOVATION = ("Anah/Metropolis", "renovation aid")
 TOP_UP = ("Other funders", "renovation top-up")
 
 
-def open_year(model, settings) -> None:
-    model.ledger.open_line(*RENOVATION, settings["renovation_budget"])
-    model.ledger.open_line(*TOP_UP, settings["top_up_budget"])
+@dataclass(frozen=True)
+class RenovationLevers(Levers):
+    """Renovation aid: its budgets, subsidy rates and the household's share."""
+
+    renovation_budget: float = lever(
+        150_000.0,
+        unit="EUR/yr",
+        check=AMOUNT,
+        range=(0.0, 2_000_000.0),
+        source="assumption, not in the document (3.4.1: the Metropolis 'makes funds available'): "
+        "some 20 grants a year at ~8,000 EUR (half of 11,700-20,000 EUR works, literature.md)",
+        description="annual renovation-aid budget (Anah/Metropolis)",
+    )
+    subsidy_rate_very_low_income: float = lever(
+        0.5,
+        unit="share of works cost",
+        check=RATE,
+        range=(0.0, 1.0),
+        source="literature.md: MaPrimeRénov' Sérénité, 50% for very modest households (D1-D2)",
+        description="renovation aid for households below the 2nd income decile",
+    )
+    subsidy_rate_low_income: float = lever(
+        0.35,
+        unit="share of works cost",
+        check=RATE,
+        range=(0.0, 1.0),
+        source="literature.md: MaPrimeRénov' Sérénité, 35% for modest households (D3-D4)",
+        description="renovation aid for households between the 2nd and 4th income deciles",
+    )
+    household_cost_cap: float = lever(
+        default_factory=lambda: figure("action4.household_share_cap"),
+        unit="EUR per household",
+        check=AMOUNT,
+        range=(0.0, 2000.0),
+        source="document 3.4.2: household's share under 100 EUR",
+        description="largest share of the works a household pays; above it SOLIHA seeks top-ups",
+    )
+    top_up_budget: float = lever(
+        100_000.0,
+        unit="EUR/yr",
+        check=AMOUNT,
+        range=(0.0, 1_000_000.0),
+        source="assumption, not in the document (3.4.2: SOLIHA 'tries to find other funding'): "
+        "energy-saving certificates, pension funds, local top-ups",
+        description="annual budget of other funders topping up renovation aid",
+    )
 
 
-def subsidy_rate(model, settings, params, i: int) -> float:
+def open_year(model, levers: RenovationLevers) -> None:
+    model.ledger.open_line(*RENOVATION, levers.renovation_budget)
+    model.ledger.open_line(*TOP_UP, levers.top_up_budget)
+
+
+def subsidy_rate(model, levers: RenovationLevers, params, i: int) -> float:
     """The renovation aid's share of the works cost for this household's income."""
     hh = model.population.households
     income_cu = 12 * hh["income"][i] / hh["cu"][i]
     if income_cu < params["energy_poverty.income_decile_2"]:
-        return settings["subsidy_rate_very_low_income"]
+        return levers.subsidy_rate_very_low_income
     if income_cu < params["energy_poverty.income_decile_4"]:
-        return settings["subsidy_rate_low_income"]
+        return levers.subsidy_rate_low_income
     return 0.0
 
 
-def finance_works(model, rec, settings, params, i: int, rng: np.random.Generator) -> bool:
+def finance_works(
+    model, rec, levers: RenovationLevers, params, i: int, rng: np.random.Generator
+) -> bool:
     """Try to finance the recommended works; on success schedule them and return True."""
     agrees = rng.random() < params["energy_poverty.owner_agreement"]
     cost = draw(params, "energy_poverty.works_cost", rng)
@@ -46,8 +101,8 @@ def finance_works(model, rec, settings, params, i: int, rng: np.random.Generator
     rec.owner_agreed[i] = model.population.households["tenure"][i] == OWNER or agrees
     if not rec.owner_agreed[i]:
         return False
-    subsidy = subsidy_rate(model, settings, params, i) * cost
-    top_up = max(cost - subsidy - settings["household_cost_cap"], 0.0)
+    subsidy = subsidy_rate(model, levers, params, i) * cost
+    top_up = max(cost - subsidy - levers.household_cost_cap, 0.0)
     ledger, weight = model.ledger, rec.weight
     if ledger.remaining(*RENOVATION) < subsidy * weight:
         return False

@@ -13,29 +13,85 @@ made: more technicians visit more households, never different ones' outcomes.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import mesa
 import numpy as np
 import simpy
 
+from ...checks import RATE, Flag, ListOf, Number, Zone
 from ...codes import DPE_CLASSES, SOCIAL
+from ...declarations import Levers, lever
 from ...territory.figures import figure
 from .ranges import draw
 from .records import COMPLETED, RECOMMENDED, STARTED
-from .renovation import finance_works, relocate
+from .renovation import RenovationLevers, finance_works, relocate
 
 CONVENTION = ("Metropolis", "SOLIHA convention")
 CLASS_E = DPE_CLASSES.index("E")  # classes E-G: poor insulation, a building cause
 
 
+@dataclass(frozen=True)
+class SolihaLevers(Levers):
+    """SOLIHA's team, where it works, how households reach it and what it may offer."""
+
+    soliha_technicians: float = lever(
+        0.5,
+        unit="full-time technicians",
+        check=Number(0.0, 1000.0),
+        range=(0.0, 20.0),
+        source="document 3.4.2: target 50 households a year, divided by "
+        "energy_poverty.visits_per_technician_year (100)",
+        description="SOLIHA technicians paid by the Metropolis convention",
+    )
+    soliha_zones: tuple[str, ...] = lever(
+        default_factory=lambda: ("saint_fons", "venissieux"),
+        unit="zones",
+        check=ListOf(Zone()),
+        source="document 3.4.2: Vénissieux and Saint-Fons since 2018",
+        description="zones whose social centres refer households to SOLIHA",
+    )
+    referral_rate: float = lever(
+        0.5,
+        unit="share of private-stock applicants",
+        check=RATE,
+        range=(0.0, 1.0),
+        source="assumption: 3.4.6 says social workers do not yet systematically report "
+        "households (1 = systematic); half of the private-stock applicants",
+        description="share of private-stock FSL applicants that social workers refer to SOLIHA",
+    )
+    relocation: bool = lever(
+        True,
+        unit="on/off",
+        check=Flag(),
+        source="document 3.4.2: relocation is offered when no work can be done",
+        description="whether SOLIHA offers relocation to social housing when works are impossible",
+    )
+
+
 class Soliha(mesa.Agent):
     """The SOLIHA team: a FIFO queue of referred households and a pooled technician resource."""
 
-    def __init__(self, model, records, settings, params, seed: int, energy_poor):
+    def __init__(
+        self,
+        model,
+        records,
+        levers: SolihaLevers,
+        renovation: RenovationLevers,
+        params,
+        seed: int,
+        energy_poor,
+    ):
         super().__init__(model)
-        self.records, self.settings, self.params = records, settings, params
+        self.records, self.levers, self.renovation, self.params = (
+            records,
+            levers,
+            renovation,
+            params,
+        )
         self.seed = seed
         self.energy_poor = energy_poor  # the document's test, vectorised (see the action)
-        self.technicians = float(settings["soliha_technicians"])
+        self.technicians = levers.soliha_technicians
         self.team = simpy.Resource(model.env, capacity=1)
         self.follow_up = int(figure("action4.follow_up_delay"))  # months after the visit
         per_year = self.technicians * params["energy_poverty.visits_per_technician_year"]
@@ -96,12 +152,12 @@ class Soliha(mesa.Agent):
         if building:
             rec.works[i] = RECOMMENDED
             rec.count("soliha_works_recommended", i)
-            works = finance_works(self.model, rec, self.settings, p, i, rng)
+            works = finance_works(self.model, rec, self.renovation, p, i, rng)
             if works:
                 rec.works[i] = STARTED
                 rec.count("soliha_works_started", i)
         severe = bool(self.energy_poor(np.array([i]))[0])
-        if not works and (building or severe) and self.settings["relocation"]:
+        if not works and (building or severe) and self.levers.relocation:
             relocate(self.model, rec, p, i, rng)
 
     def due_events(self) -> None:

@@ -17,149 +17,148 @@ import numpy as np
 
 from ...clock import days_in_month
 from ...codes import INACTIVE
+from ...declarations import Indicator
 from ...indicators import percent
 from ...territory.figures import figure
-from ...territory.zones import zone_id
-from ..base import Action, LeverError, register
-from .contracts import BUYERS, SECTORS, TOOLS, Position, PublicBuyer, hours_2017
-from .facilitator import BACKLOG, NO_CANDIDATE, Facilitator, eligible
+from ..base import Action, register
+from .contracts import (
+    BUYERS,
+    RATES_2017,
+    SECTORS,
+    TOOLS,
+    Position,
+    ProcurementLevers,
+    PublicBuyer,
+    hours_2017,
+)
+from .facilitator import (
+    BACKLOG,
+    NO_CANDIDATE,
+    Facilitator,
+    FacilitatorLevers,
+    TargetingLevers,
+    eligible,
+)
 from .workers import FOLLOW_UPS, Contract, Workforce
 
 WINDOW = 12  # months covered by the indicators
 
-UNITS: dict[str, tuple[str, str]] = {
-    "clause_hours": (
+FIGURES = {  # the indicators cover the last 12 months: the 2017 figures are yearly
+    "clause_hours": "action5.hours_all_buyers",
+    "clause_hours_metropolis": "action5.hours_metropolis",
+    "clause_persons_employed": "action5.persons_employed",
+    "clause_contract_months": "action5.contract_duration",
+}
+HEADLINE = ("clause_hours", "clause_persons_employed", "clause_women_share")
+
+
+def _year(name: str, unit: str, description: str) -> Indicator:
+    """An indicator over the last 12 months (the calendar year's figure in December)."""
+    figure_id = FIGURES.get(name)
+    return Indicator(
+        name,
+        unit,
+        "trailing_year",
+        description,
+        figure=(figure_id, 1.0) if figure_id else None,
+        headline=name in HEADLINE,
+    )
+
+
+OUTPUTS: tuple[Indicator, ...] = (
+    _year(
+        "clause_hours",
         "hours",
         "clause hours of contracts awarded in the last 12 months to residents",
     ),
-    **{
-        f"clause_hours_{key}": ("hours", f"clause hours of the last 12 months, {kind} {key}")
+    *(
+        _year(f"clause_hours_{key}", "hours", f"clause hours of the last 12 months, {kind} {key}")
         for kind, keys in (("buyer", BUYERS), ("sector", SECTORS), ("tool", TOOLS))
         for key in keys
-    },
-    "clause_hours_unfilled": (
+    ),
+    _year(
+        "clause_hours_unfilled",
         "hours",
         "clause hours of the last 12 months not filled (no eligible candidate or facilitator "
         "backlog); Territory only",
     ),
-    "clause_persons_employed": ("persons", "distinct persons hired by a clause, last 12 months"),
-    "clause_persons_employed_total": (
-        "persons",
-        "distinct persons hired by a clause since the start of the run",
+    _year(
+        "clause_persons_employed", "persons", "distinct persons hired by a clause, last 12 months"
     ),
-    "clause_hours_per_person": ("hours/person", "clause hours per person employed, last 12 months"),
-    "clause_contract_months": ("months", "mean duration of the contracts of the last 12 months"),
-    "clause_women_share": ("%", "women among the persons employed, last 12 months"),
-    "clause_skilled_share": ("%", "contracts of the last 12 months that required a diploma"),
-    "clause_hours_share": ("%", "share of the territory's clause hours going to the zone"),
-    "clause_persons_share": ("%", "share of the territory's clause persons living in the zone"),
-    "clause_qpv_hours_share": ("%", "share of the zone's clause hours going to QPV residents"),
-    "clause_qpv_persons_share": ("%", "share of the zone's clause persons living in a QPV"),
-    **{
-        f"clause_employed_{m}m": (
+    Indicator(
+        "clause_persons_employed_total",
+        "persons",
+        "cumulative",
+        "distinct persons hired by a clause since the start of the run",
+        outcome="increase",
+        headline=True,
+    ),
+    _year(
+        "clause_hours_per_person",
+        "hours/person",
+        "clause hours per person employed, last 12 months",
+    ),
+    _year(
+        "clause_contract_months", "months", "mean duration of the contracts of the last 12 months"
+    ),
+    _year("clause_women_share", "%", "women among the persons employed, last 12 months"),
+    _year("clause_skilled_share", "%", "contracts of the last 12 months that required a diploma"),
+    _year("clause_hours_share", "%", "share of the territory's clause hours going to the zone"),
+    _year(
+        "clause_persons_share", "%", "share of the territory's clause persons living in the zone"
+    ),
+    _year("clause_qpv_hours_share", "%", "share of the zone's clause hours going to QPV residents"),
+    _year("clause_qpv_persons_share", "%", "share of the zone's clause persons living in a QPV"),
+    *(
+        Indicator(
+            f"clause_employed_{m}m",
             "%",
-            f"former clause workers employed {m} months after a contract",
+            "cumulative",
+            f"former clause workers employed {m} months after a contract (all contracts so far)",
         )
         for m in FOLLOW_UPS
-    },
-    "clause_wait_days": ("days", "mean wait of the last 12 months' positions for an adviser"),
-    "clause_facilitator_cost_per_hour": ("EUR/hour", "facilitator cost per clause hour"),
-    "clause_facilitator_cost_per_person": ("EUR/person", "facilitator cost per person employed"),
-    "clause_workers_in_contract": ("persons", "persons currently working a clause contract"),
-}
+    ),
+    _year("clause_wait_days", "days", "mean wait of the last 12 months' positions for an adviser"),
+    _year("clause_facilitator_cost_per_hour", "EUR/hour", "facilitator cost per clause hour"),
+    _year(
+        "clause_facilitator_cost_per_person", "EUR/person", "facilitator cost per person employed"
+    ),
+    Indicator(
+        "clause_workers_in_contract",
+        "persons",
+        "stock",
+        "persons currently working a clause contract",
+    ),
+)
 
 
 @register
 class SocialClauses(Action):
     name = "social_clauses"
-    levers = {
-        "buyers": list(BUYERS),
-        "clause_rate": {"construction": 0.05, "roads": 0.05, "cleanliness": 0.10}
-        | {s: 0.05 for s in SECTORS[3:]},
-        "new_labour_hours": {},
-        "tool_shares": {"social_clause": 0.75, "integration_tender": 0.15, "set_aside": 0.10},
-        "priority_zones": [],
-        "priority_qpv": False,
-        "priority_weight": 1.0,
-        "facilitator_advisers": 10.0,
-        "facilitator_cost_per_adviser": 60_000.0,
-    }
-    sources = {
-        "buyers": "document 3.5.2: the Metropolis, the public housing consortium (Grand Lyon "
-        "Habitat and the other social landlords) and other public buyers, all in 2017",
-        "clause_rate": "share of labour hours reserved for integration; ANRU rule (literature.md): "
-        ">= 5% of hours on works, >= 10% on neighbourhood management (read as cleanliness); 5% "
-        "assumed for services. The 2017 hours (clauses_2017.csv) are at these rates",
-        "new_labour_hours": "none in 2017 (3.5.2, 3.5.7: clauses mostly in construction and "
-        "cleanliness); sector -> labour hours a year of the Metropolis departments' contracts "
-        "newly carrying clauses (the diversification lever, 3.5.7)",
-        "tool_shares": "assumption: the document names the three tools without their shares "
-        "(3.5.2); social clauses are the main tool",
-        "priority_zones": "none in 2017: 3.5.7 reports the difficulty of targeting hours locally; "
-        "3.5.2 names Vénissieux and Saint-Fons as the aim",
-        "priority_qpv": "false in 2017 (3.5.7, as priority_zones)",
-        "priority_weight": "1 = no priority in 2017 (3.5.7); relative chance of a priority "
-        "resident being matched",
-        "facilitator_advisers": "assumption: about one adviser per 70,000 clause hours a year "
-        "(order of magnitude of French clause facilitators; the document names the service "
-        "provider, 3.5.5, not its size); to calibrate",
-        "facilitator_cost_per_adviser": "assumption: loaded yearly cost of one adviser "
-        "(the document: the provider is the action's main cost, 3.5.6, amount not given)",
-    }
-    units = UNITS
-    # Weighted distinct persons hired by a clause over the last 12 months.
-    # Cumulative, so that it matches the whole-horizon spending of cost comparisons.
-    outcomes = {"clause_persons_employed_total": "increase"}
-    figures = {  # the indicators cover the last 12 months: the 2017 figures are yearly
-        "clause_hours": ("action5.hours_all_buyers", 1.0),
-        "clause_hours_metropolis": ("action5.hours_metropolis", 1.0),
-        "clause_persons_employed": ("action5.persons_employed", 1.0),
-        "clause_contract_months": ("action5.contract_duration", 1.0),
-    }
-
-    @classmethod
-    def validate_levers(cls, levers: dict[str, Any]) -> None:
-        super().validate_levers(levers)
-        for key, known in (("clause_rate", SECTORS), ("new_labour_hours", SECTORS)) + (
-            ("tool_shares", TOOLS),
-        ):
-            for name, value in levers.get(key, {}).items():
-                if name not in known:
-                    raise LeverError(key, f"unknown key '{name}', expected one of {list(known)}")
-                if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
-                    raise LeverError(key, f"{name} = {value!r}, expected a number >= 0")
-        if any(v > 1 for v in levers.get("clause_rate", {}).values()):
-            raise LeverError("clause_rate", "a rate is a share of labour hours, expected <= 1")
-        if "tool_shares" in levers and sum(levers["tool_shares"].values()) <= 0:
-            raise LeverError("tool_shares", "expected at least one share > 0")
-        for buyer in levers.get("buyers", []):
-            if buyer not in BUYERS:
-                raise LeverError("buyers", f"unknown buyer {buyer!r}, expected among {BUYERS}")
-        for zone in levers.get("priority_zones", []):
-            try:
-                zone_id(zone)
-            except (ValueError, TypeError) as exc:
-                raise LeverError("priority_zones", str(exc)) from None
+    lever_groups = (ProcurementLevers, TargetingLevers, FacilitatorLevers)
+    outputs = OUTPUTS
 
     def __init__(self, model, **levers: Any):
         super().__init__(model, **levers)
-        s, params = self.settings, model.params
-        rate = self.levers["clause_rate"] | s["clause_rate"]
-        tools = self.levers["tool_shares"] | s["tool_shares"]
+        params = model.params
+        procurement = self.levers(ProcurementLevers)
+        targeting, facilitator = self.levers(TargetingLevers), self.levers(FacilitatorLevers)
+        rate, tools = procurement.clause_rate, procurement.tool_shares
         tool_share = np.array([tools[t] for t in TOOLS]) / sum(tools.values())
-        factor = np.array([rate[k] / self.levers["clause_rate"][k] for k in SECTORS])
+        factor = np.array([rate[k] / RATES_2017[k] for k in SECTORS])
         hours = hours_2017() * factor
-        hours[0] += np.array([s["new_labour_hours"].get(k, 0.0) * rate[k] for k in SECTORS])
+        hours[0] += np.array([procurement.new_labour_hours.get(k, 0.0) * rate[k] for k in SECTORS])
         population = sum(m.population for m in model.marginals)
         self.population_share = population / figure("metro.population_2018")
         self.agent_share = self.population_share / model.population.weight
         self.buyers = [
-            PublicBuyer(model, b, np.outer(hours[b], tool_share) * (name in s["buyers"]))
+            PublicBuyer(model, b, np.outer(hours[b], tool_share) * (name in procurement.buyers))
             for b, name in enumerate(BUYERS)
         ]
-        self.facilitator = Facilitator(model, s["facilitator_advisers"], self.agent_share, self.rng)
+        advisers = facilitator.facilitator_advisers
+        self.facilitator = Facilitator(model, advisers, self.agent_share, self.rng)
         self.yearly_cost = (
-            s["facilitator_advisers"] * s["facilitator_cost_per_adviser"] * self.population_share
+            advisers * facilitator.facilitator_cost_per_adviser * self.population_share
         )
         self.workforce = Workforce(model, self.rng)
         persons, households = model.population.persons, model.population.households
@@ -167,13 +166,13 @@ class SocialClauses(Action):
             self.rng.random(len(persons["age"])) < params["social_clauses.disabled_share"]
         )
         priority_codes = [
-            model.zones.index(z) for z in map(zone_id, s["priority_zones"]) if z in model.zones
+            model.zones.index(z) for z in targeting.priority_zones if z in model.zones
         ]
         zone = households["zone"][persons["household"]]
         priority = np.isin(zone, priority_codes)
-        if s["priority_qpv"]:
+        if targeting.priority_qpv:
             priority |= households["qpv"][persons["household"]]
-        self.priority_weight = np.where(priority, s["priority_weight"], 1.0)
+        self.priority_weight = np.where(priority, targeting.priority_weight, 1.0)
         self.mean_months = int(figure("action5.contract_duration"))
         self.contracts: list[Contract] = []
         self.unfilled: list[tuple[int, float, str]] = []  # step, agent-hours, reason

@@ -15,6 +15,8 @@ from importlib import resources
 import mesa
 import numpy as np
 
+from ...checks import AMOUNT, RATE, ListOf, OneOf, TableOf
+from ...declarations import LeverError, Levers, lever
 from ...territory.figures import figure, load_figures
 
 BUYERS = ("metropolis", "grand_lyon_habitat", "other_social_landlords", "other_public_buyers")
@@ -28,6 +30,58 @@ SECTORS = (
     "intellectual",
 )
 TOOLS = ("social_clause", "integration_tender", "set_aside")
+RATES_2017 = {"construction": 0.05, "roads": 0.05, "cleanliness": 0.10} | {
+    sector: 0.05 for sector in SECTORS[3:]
+}
+
+
+@dataclass(frozen=True)
+class ProcurementLevers(Levers):
+    """Which public buyers use clauses, at what rates, in which sectors, with which tools."""
+
+    buyers: tuple[str, ...] = lever(
+        default_factory=lambda: BUYERS,
+        unit="buyers",
+        check=ListOf(OneOf(BUYERS)),
+        source="document 3.5.2: the Metropolis, the public housing consortium (Grand Lyon Habitat "
+        "and the other social landlords) and other public buyers, all in 2017",
+        description="public buyers whose contracts carry clauses",
+    )
+    clause_rate: dict[str, float] = lever(
+        default_factory=lambda: dict(RATES_2017),
+        unit="share of labour hours, by sector",
+        check=TableOf(OneOf(SECTORS), RATE),
+        partial=True,
+        source="share of labour hours reserved for integration; ANRU rule (literature.md): >= 5% "
+        "of hours on works, >= 10% on neighbourhood management (read as cleanliness); 5% assumed "
+        "for services. The 2017 hours (clauses_2017.csv) are at these rates",
+        description="clause rate by sector (entries given update the 2017 rates)",
+    )
+    new_labour_hours: dict[str, float] = lever(
+        default_factory=dict,
+        unit="labour hours a year, by sector",
+        check=TableOf(OneOf(SECTORS), AMOUNT),
+        source="none in 2017 (3.5.2, 3.5.7: clauses mostly in construction and cleanliness)",
+        description="labour hours of the Metropolis departments' contracts newly carrying clauses "
+        "(the diversification lever, 3.5.7)",
+    )
+    tool_shares: dict[str, float] = lever(
+        default_factory=lambda: {
+            "social_clause": 0.75,
+            "integration_tender": 0.15,
+            "set_aside": 0.10,
+        },
+        unit="relative share, by tool",
+        check=TableOf(OneOf(TOOLS), AMOUNT),
+        partial=True,
+        source="assumption: the document names the three tools without their shares (3.5.2); "
+        "social clauses are the main tool",
+        description="split of clause hours between the three tools (entries update the default)",
+    )
+
+    def __post_init__(self):
+        if sum(self.tool_shares.values()) <= 0:
+            raise LeverError("tool_shares", "expected at least one share > 0")
 
 
 def hours_2017() -> np.ndarray:

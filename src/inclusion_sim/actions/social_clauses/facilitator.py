@@ -11,15 +11,72 @@ inactive aged 25-64.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import mesa
 import numpy as np
-import simpy
 
+from ...agencies import scaled_capacity
+from ...checks import AMOUNT, Flag, ListOf, Number, Zone
 from ...codes import INACTIVE, UNEMPLOYED
+from ...declarations import Levers, lever
 from .contracts import Position
 
 NO_CANDIDATE, BACKLOG = "no_candidate", "facilitator_backlog"
+
+
+@dataclass(frozen=True)
+class FacilitatorLevers(Levers):
+    """The facilitator's size and cost (3.5.5-3.5.6)."""
+
+    facilitator_advisers: float = lever(
+        10.0,
+        unit="advisers (full-time)",
+        check=Number(0.0, 10_000.0),
+        range=(0.0, 40.0),
+        source="assumption: about one adviser per 70,000 clause hours a year (order of magnitude "
+        "of French clause facilitators; the document names the service provider, 3.5.5, not its "
+        "size); to calibrate",
+        description="advisers of the facilitator serving the Metropolis's clause hours",
+    )
+    facilitator_cost_per_adviser: float = lever(
+        60_000.0,
+        unit="EUR/yr per adviser",
+        check=AMOUNT,
+        range=(40_000.0, 90_000.0),
+        source="assumption: loaded yearly cost of one adviser (the document: the provider is the "
+        "action's main cost, 3.5.6, amount not given)",
+        description="yearly cost of one adviser paid by the Metropolis",
+    )
+
+
+@dataclass(frozen=True)
+class TargetingLevers(Levers):
+    """Whom the facilitator favours when it matches (3.5.2, 3.5.7)."""
+
+    priority_zones: tuple[str, ...] = lever(
+        default_factory=tuple,
+        unit="zones",
+        check=ListOf(Zone()),
+        source="none in 2017: 3.5.7 reports the difficulty of targeting hours locally; 3.5.2 "
+        "names Vénissieux and Saint-Fons as the aim",
+        description="zones whose residents are favoured in matching",
+    )
+    priority_qpv: bool = lever(
+        False,
+        unit="on/off",
+        check=Flag(),
+        source="false in 2017 (3.5.7, as priority_zones)",
+        description="whether residents of priority neighbourhoods (QPV) are favoured",
+    )
+    priority_weight: float = lever(
+        1.0,
+        unit="relative chance",
+        check=Number(0.0, 1000.0),
+        range=(1.0, 10.0),
+        source="1 = no priority in 2017 (3.5.7)",
+        description="relative chance of a priority resident being matched",
+    )
 
 
 def eligible(model, disabled: np.ndarray, repeat: np.ndarray) -> np.ndarray:
@@ -54,17 +111,17 @@ class Facilitator(mesa.Agent):
         super().__init__(model)
         params = model.params
         self.draws = rng
-        effective = advisers * agent_share  # advisers serving the simulated agent-positions
-        self.capacity = max(1, int(effective))
+        capacity = scaled_capacity(advisers * agent_share)  # advisers for the agent-positions
+        self.capacity = capacity.servers
         # Calendar days one server spends on a position, so that throughput matches the advisers.
         working = (
             params["social_clauses.days_per_position"]
             * 365
             / params["social_clauses.adviser_working_days"]
         )
-        self.service_days = working * self.capacity / effective if effective > 0 else np.inf
+        self.service_days = working * capacity.slowdown
         self.max_wait = params["social_clauses.max_wait_days"]
-        self.team = simpy.Resource(model.env, capacity=self.capacity) if effective > 0 else None
+        self.team = capacity.resource(model.env)
         self.pool = np.empty(0, dtype=np.int64)
         self.weight = np.empty(0)
         self.first = np.empty(0, dtype=bool)

@@ -1,0 +1,127 @@
+"""The catalogue of every declared input and output: levers and parameters (`levers()`), and
+indicators (`indicators()`), core and every registered action's. docs/levers.md is generated
+from it (`levers_markdown()`), and so are the tools that need ranges and units."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from .actions import REGISTRY
+from .declarations import Indicator
+from .indicators import CORE_INDICATORS
+from .parameters import load_parameter_table
+
+LEVER_COLUMNS = [
+    "name",
+    "action",
+    "kind",
+    "default",
+    "unit",
+    "low",
+    "high",
+    "options",
+    "source",
+    "description",
+]
+
+
+def indicators() -> dict[str, Indicator]:
+    """Indicator name -> declaration: the core's and every registered action's."""
+    declared = [*CORE_INDICATORS, *(i for cls in REGISTRY.values() for i in cls.outputs)]
+    return {i.name: i for i in declared}
+
+
+def levers() -> pd.DataFrame:
+    """Every lever (kind "lever", set in a scenario's [actions.<action>] table) and parameter
+    (kind "parameter", set in [parameters]): name, action ("core" for the core), kind, default,
+    unit, low, high (the range worth exploring: a lever's declared range, a parameter's prior;
+    empty when the value is not a number or has no range), options (allowed values), source,
+    description."""
+    rows = []
+    for action, cls in sorted(REGISTRY.items()):
+        for lever in cls.declared_levers():
+            low, high = lever.range or (math.nan, math.nan)
+            rows.append(
+                {
+                    "name": lever.name,
+                    "action": action,
+                    "kind": "lever",
+                    "default": lever.value,
+                    "unit": lever.unit,
+                    "low": low,
+                    "high": high,
+                    "options": ", ".join(lever.options),
+                    "source": lever.source,
+                    "description": lever.description,
+                }
+            )
+    for name, p in load_parameter_table().items():
+        low, high = p.range or (math.nan, math.nan)
+        rows.append(
+            {
+                "name": name,
+                "action": name.split(".")[0] if "." in name else "core",
+                "kind": "parameter",
+                "default": p.value,
+                "unit": p.unit,
+                "low": low,
+                "high": high,
+                "options": "",
+                "source": p.source,
+                "description": p.description,
+            }
+        )
+    return pd.DataFrame(rows, columns=LEVER_COLUMNS)
+
+
+def levers_markdown() -> str:
+    """docs/levers.md: every lever and parameter, by action (generated; do not edit by hand)."""
+    table = levers()
+    lines = [
+        "# Levers and parameters",
+        "",
+        "Generated from the declarations by `python -m inclusion_sim.catalogue > docs/levers.md`"
+        " (a test fails when this page is out of date). Levers are set in a scenario's"
+        " `[actions.<action>]` table, parameters in its `[parameters]` table. `range` is the range"
+        " worth exploring (a lever's declared range, a parameter's prior); values outside it are"
+        " allowed when they pass the check.",
+    ]
+    for action, rows in table.groupby("action", sort=False):
+        lines += ["", f"## {action}", ""]
+        for kind, group in rows.groupby("kind", sort=False):
+            lines += [
+                f"### {kind}s",
+                "",
+                "| name | default | unit | range | description | source |",
+                "|---|---|---|---|---|---|",
+            ]
+            for r in group.itertuples():
+                span = (
+                    f"{_cell(r.low)} - {_cell(r.high)}" if not pd.isna(r.low) else (r.options or "")
+                )
+                lines.append(
+                    f"| `{r.name}` | {_cell(r.default)} | {r.unit} | {span} | "
+                    f"{_escape(r.description)} | {_escape(r.source)} |"
+                )
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _cell(value) -> str:
+    if isinstance(value, float):
+        return f"{value:,.6g}"
+    if isinstance(value, tuple | list):
+        return ", ".join(_cell(v) for v in value) or "none"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_cell(v)}" for k, v in value.items()) or "none"
+    return _escape(str(value))
+
+
+def _escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+if __name__ == "__main__":
+    print(levers_markdown(), end="")

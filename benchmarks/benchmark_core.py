@@ -34,7 +34,9 @@ def peak_rss_mib() -> float:
 
 # --- cases (run in the child) -----------------------------------------------------------------
 def full_model(months: int, zones: list[str] | None) -> dict:
-    """Construction (population synthesis, Mesa agents) and `months` steps: what a user pays."""
+    """Construction (population synthesis; household and person views are built only when asked
+    for) and `months` steps: what a user pays. Then, apart, the cost of the Mesa views of every
+    household and person for a user who asks for `model.agents`."""
     from inclusion_sim.model import InclusionModel
 
     start = time.perf_counter()
@@ -44,15 +46,22 @@ def full_model(months: int, zones: list[str] | None) -> dict:
     for _ in range(months):
         model.step()
     run = time.perf_counter() - start
-    agents = len(model.agents)
+    peak_before_views = peak_rss_mib()
+    agents = model.population.n_households + model.population.n_persons
+    start = time.perf_counter()
+    assert len(model.agents) >= agents
+    views = time.perf_counter() - start
     return {
         "households": model.population.n_households,
         "persons": model.population.n_persons,
         "agents": agents,
         "setup_s": setup,
         "run_s": run,
+        "setup_over_run": setup / run,
         "agent_months_per_s": agents * months / run,
-        "peak_rss_mib": peak_rss_mib(),
+        "peak_rss_mib": peak_before_views,
+        "views_s": views,
+        "peak_rss_mib_with_views": peak_rss_mib(),
     }
 
 
@@ -210,15 +219,17 @@ def print_tables(results: dict) -> None:
         f"numpy {m['numpy']}\n"
     )
     print(
-        f"{'case':<18}{'agents':>11}{'set-up s':>10}{'run s':>9}{'agent-months/s':>16}"
-        f"{'peak RSS MiB':>14}"
+        f"{'case':<18}{'agents':>11}{'set-up s':>10}{'run s':>9}{'set-up/run':>12}"
+        f"{'agent-months/s':>16}{'peak RSS MiB':>14}{'views s':>9}{'MiB w/ views':>14}"
     )
     for name, label in (("pilot", "pilot (2 zones)"), ("metropolis", "whole Metropolis")):
         if name in cases:
             c = cases[name]
             print(
                 f"{label:<18}{c['agents']:>11,}{c['setup_s']:>10.2f}{c['run_s']:>9.2f}"
-                f"{c['agent_months_per_s']:>16,.0f}{c['peak_rss_mib']:>14,.0f}"
+                f"{c['setup_over_run']:>12.2f}{c['agent_months_per_s']:>16,.0f}"
+                f"{c['peak_rss_mib']:>14,.0f}{c['views_s']:>9.2f}"
+                f"{c['peak_rss_mib_with_views']:>14,.0f}"
             )
     if "metropolis" in cases:
         c = cases["metropolis"]

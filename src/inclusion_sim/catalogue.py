@@ -77,12 +77,17 @@ def levers() -> pd.DataFrame:
 
 
 def levers_markdown() -> str:
-    """docs/levers.md: every lever and parameter, by action (generated; do not edit by hand)."""
+    """docs/levers.md: every lever and parameter of the packaged actions and the core, by action
+    (generated; do not edit by hand). Actions registered from outside the package are left out."""
+    packaged = {
+        name for name, cls in REGISTRY.items() if cls.__module__.startswith("inclusion_sim.")
+    }
     table = levers()
+    table = table[table["action"].isin(packaged | {"core"}) | (table["kind"] == "parameter")]
     lines = [
         "# Levers and parameters",
         "",
-        "Generated from the declarations by `python -m inclusion_sim.catalogue > docs/levers.md`"
+        "Generated from the declarations by `inclusion-sim levers --markdown > docs/levers.md`"
         " (a test fails when this page is out of date). Levers are set in a scenario's"
         " `[actions.<action>]` table, parameters in its `[parameters]` table. `range` is the range"
         " worth exploring (a lever's declared range, a parameter's prior); values outside it are"
@@ -121,7 +126,3 @@ def _cell(value) -> str:
 
 def _escape(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
-
-
-if __name__ == "__main__":
-    print(levers_markdown(), end="")

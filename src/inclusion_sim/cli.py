@@ -73,12 +73,23 @@ def main(argv: list[str] | None = None) -> int:
     rep = commands.add_parser("report", help="write one self-contained HTML report of a comparison")
     rep.add_argument("folder", type=Path, help="a folder written by `inclusion-sim compare`")
     rep.add_argument("--out", type=Path, help="HTML file (default: FOLDER/report.html)")
+    catalogue = commands.add_parser(
+        "levers", help="list every lever and parameter (default, unit, range, source)"
+    )
+    catalogue.add_argument("--action", help="only this action's (or 'core')")
+    catalogue.add_argument("--markdown", action="store_true", help="docs/levers.md as Markdown")
     add_calibration_commands(commands)  # calibrate, sensitivity: they handle their own errors
 
     args = parser.parse_args(argv)
     if hasattr(args, "handler"):
         return args.handler(args)
-    command = {"run": _run, "experiment": _experiment, "compare": _compare, "report": _report}
+    command = {
+        "run": _run,
+        "experiment": _experiment,
+        "compare": _compare,
+        "report": _report,
+        "levers": _levers,
+    }
     try:
         return command[args.command](args)
     except InclusionSimError as exc:
@@ -164,6 +175,24 @@ def _compare(args: argparse.Namespace) -> int:
             print("\nCost per outcome (euros of extra spending per unit gained, 90% CI)\n")
             print(comparison.costs.to_string(index=False))
     print(f"\nWrote tables (CSV) and figures (PNG) to {out}; report: inclusion-sim report {out}")
+    return 0
+
+
+def _levers(args: argparse.Namespace) -> int:
+    from .catalogue import levers, levers_markdown
+
+    if args.markdown:
+        print(levers_markdown(), end="")
+        return 0
+    table = levers()
+    if args.action:
+        if args.action not in set(table["action"]):
+            known = ", ".join(sorted(set(table["action"])))
+            raise InclusionSimError(f"--action: got {args.action!r}, expected one of {known}")
+        table = table[table["action"] == args.action]
+    columns = ["name", "action", "kind", "default", "unit", "low", "high"]
+    with pd.option_context("display.width", 160, "display.max_rows", 1000):
+        print(table[columns].to_string(index=False))
     return 0
 
 

@@ -84,6 +84,9 @@ class InclusionModel(mesa.Model):
         households["income"] = np.zeros(self.population.n_households)
         households["arrears_rent"] = np.zeros(self.population.n_households)
         households["arrears_energy"] = np.zeros(self.population.n_households)
+        # EUR a month of the living floor that actions provide in kind (e.g. the social grocery's
+        # food saving): the budget rule keeps that much less for food; zeros in the core.
+        households["budget_relief"] = np.zeros(self.population.n_households)
         self.household_slices, self.person_slices = self.population.zone_slices(self.n_zones)
         self._first_member = np.searchsorted(
             persons["household"], np.arange(self.population.n_households + 1)
@@ -143,14 +146,19 @@ class InclusionModel(mesa.Model):
         self._collect()
 
     def settle_budgets(self, month: int) -> None:
-        """Bill the calendar month's energy; households pay, or build up or repay arrears."""
+        """Bill the calendar month's energy; households pay, or build up or repay arrears.
+
+        An action's `budget_relief` (EUR a month, in kind: e.g. food bought at the social
+        grocery) lowers the living floor the household keeps before rent and energy.
+        """
         households = self.population.households
         bill = monthly_bill(
             households["annual_kwh"], households["energy_price"], self._month_shares[month - 1]
         )
+        floor = self.params["living_floor"] * households["cu"] - households["budget_relief"]
         households["arrears_rent"], households["arrears_energy"] = settle_month(
             households["income"],
-            self.params["living_floor"] * households["cu"],
+            np.maximum(floor, 0.0),
             households["rent"],
             bill,
             households["arrears_rent"],

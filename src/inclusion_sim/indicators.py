@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .codes import EMPLOYED, UNEMPLOYED
+from .codes import EMPLOYED, INACTIVE, UNEMPLOYED
 from .declarations import Indicator
 
 if TYPE_CHECKING:
@@ -104,6 +104,23 @@ def energy_poor_document(model: InclusionModel, idx=slice(None), rent=None, ener
     annual_income = 12 * hh["income"][idx]
     poor = annual_income / hh["cu"][idx] < model.params["poverty_line"]
     return poor & (12 * rent + energy > model.energy_poverty_threshold * annual_income)
+
+
+def rsa_recipients(model: InclusionModel) -> np.ndarray:
+    """Per person: in a household below the poverty line and either unemployed for at least
+    `benefit_duration` months (their insurance benefit has run out) or inactive aged 25-64.
+
+    An approximation of RSA eligibility (which is means-tested on household resources and open
+    from age 25); the document's 'government grant' beneficiaries (3.5.9, 3.5.10).
+    """
+    hh, persons = model.population.households, model.population.persons
+    poor = 12 * hh["income"] / hh["cu"] < model.params["poverty_line"]
+    age, activity = persons["age"], persons["activity"]
+    expired = (activity == UNEMPLOYED) & (
+        persons["unemployment_months"] >= model.params["benefit_duration"]
+    )
+    inactive = (activity == INACTIVE) & (age >= 25) & (age <= 64)
+    return poor[persons["household"]] & (expired | inactive)
 
 
 def territorial(model: InclusionModel) -> dict[str, np.ndarray]:

@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..codes import INACTIVE, UNEMPLOYED
-from ..indicators import per_zone
+from ..indicators import per_zone, rsa_recipients
 
 if TYPE_CHECKING:
     from ..model import InclusionModel
@@ -23,21 +22,9 @@ def _poor_households(model: InclusionModel) -> np.ndarray:
 
 
 def rsa_beneficiaries(model: InclusionModel) -> np.ndarray:
-    """Persons in a household below the poverty line who are either unemployed for at least
-    `benefit_duration` months (their insurance benefit has run out) or inactive aged 25-64.
-
-    An approximation of RSA eligibility (which is means-tested on household resources and open
-    from age 25): it counts persons, as the document's 'beneficiaries' does.
-    """
-    persons = model.population.persons
-    poor = _poor_households(model)[persons["household"]]
-    age = persons["age"]
-    activity = persons["activity"]
-    expired = (activity == UNEMPLOYED) & (
-        persons["unemployment_months"] >= model.params["benefit_duration"]
-    )
-    inactive = (activity == INACTIVE) & (age >= 25) & (age <= 64)
-    counts = per_zone(poor & (expired | inactive), model.person_slices)
+    """Persons receiving the RSA (`indicators.rsa_recipients`), per zone: the document's
+    'beneficiaries' counts persons."""
+    counts = per_zone(rsa_recipients(model), model.person_slices)
     return model.zone_values(counts * model.population.weight)
 
 

@@ -1,0 +1,415 @@
+"""Action 6: global social support by the Space for Solidarity Making (document 3.5.8-3.5.15).
+
+Social workers direct households in difficulty to the grocery (`referrals.py`); an admission
+committee admits them by a resources rule and the places free (`committee.py`); members define a
+project that sets their membership (`projects.py`) and buy food at a fifth of its price, which
+lowers their living costs in the household budget rule so the saving reaches rent, energy and
+arrears (`grocery.py`); solidarity members at market price fund part of the social price. The
+shared gardens, the tool library (with small home repairs that lower energy use), the recycling
+store and access to culture take people from the members and the public, and the social support
+takes grant beneficiaries sent by the social centre (`activities.py`). Each site's accounts pay
+all this from the funders' yearly grants and the grocery's sales, never more than they hold
+(`association.py`). See docs/odd_solidarity_space.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ...agencies import scaled_capacity
+from ...clock import JANUARY
+from ...codes import CHILD
+from ...declarations import Indicator
+from ...indicators import (
+    ARREARS_EPSILON,
+    energy_poor_document,
+    per_zone,
+    ratio,
+    rsa_recipients,
+    with_total,
+)
+from ..base import Action, register
+from .activities import Activities, ActivityLevers, Support, SupportLevers
+from .association import LINES, Accounts, AssociationLevers, Site
+from .committee import AdmissionCommittee, CommitteeLevers, reste_a_vivre
+from .grocery import Grocery, GroceryLevers
+from .projects import ACHIEVED_FLOWS, Projects
+from .records import ACTIVITIES, GROCERY, SUPPORT, WELCOMED, Records
+from .referrals import ReferralLevers, Referrals
+
+FIGURES = {key: f"action6.{key}_participants" for key in ACTIVITIES}
+FIGURES["social_support"] = "action6.social_support_participants"
+PROFILE = {  # share of the people welcomed this year -> document figure (3.5.10)
+    "aged_26_49": "action6.adults_26_49_share",
+    "couples_with_children": "action6.couples_with_children_share",
+    "grant_beneficiaries": "action6.grant_beneficiaries_share",
+}
+FUNDERS = {"metropolis": "the Metropolis", "city": "the city", "private": "private funds"}
+
+
+def _i(name: str, unit: str, kind: str, description: str, **kw) -> Indicator:
+    return Indicator(f"solidarity_{name}", unit, kind, description, **kw)
+
+
+def _flow(name: str, unit: str, description: str, **kw) -> Indicator:
+    return _i(name, unit, "flow", description, **kw)
+
+
+OUTPUTS: tuple[Indicator, ...] = (
+    _i(
+        "people_welcomed",
+        "persons",
+        "year_to_date",
+        "distinct people welcomed in any activity since January (grocery members' registered "
+        "adults, participants, supported people)",
+        figure=("action6.people_welcomed", 1.0),
+        headline=True,
+    ),
+    _i(
+        "grocery_members_year",
+        "persons",
+        "year_to_date",
+        "distinct grocery members (social and solidarity) since January",
+        figure=("action6.grocery_participants", 1.0),
+        headline=True,
+    ),
+    _i("members_social", "households", "stock", "social members of the grocery now"),
+    _i("members_solidarity", "households", "stock", "solidarity (market-price) members now"),
+    _flow("referrals", "households", "households directed to the grocery by social workers"),
+    _flow("admissions", "households", "households admitted by the admission committee"),
+    _flow("refusals", "households", "files refused: reste à vivre at or above the threshold"),
+    _flow("gave_up", "households", "applicants who left after waiting too long"),
+    _i(
+        "waiting",
+        "households",
+        "stock",
+        "applications waiting for review or, approved, for a place (end of month)",
+    ),
+    _i(
+        "wait_days",
+        "days",
+        "trailing_year",
+        "mean days from referral to admission, last 12 months' admissions",
+    ),
+    _flow("projects_started", "projects", "projects defined by new members"),
+    _flow("projects_achieved", "projects", "members' projects achieved"),
+    _flow("debts_paid", "projects", "debt projects achieved (arrears cleared)"),
+    _flow("jobs_found", "projects", "job projects achieved (the member is employed)"),
+    _flow("housing_changes", "projects", "housing projects achieved (moved to social housing)"),
+    _flow("licences", "projects", "driving-licence projects achieved"),
+    _i(
+        "projects_achieved_total",
+        "projects",
+        "cumulative",
+        "members' projects achieved since the start",
+        outcome="increase",
+        headline=True,
+    ),
+    _flow(
+        "food_saving",
+        "EUR",
+        "members' food spending saved (basket value less the social price), lowering next "
+        "month's living costs in their budgets",
+        headline=True,
+    ),
+    _i("basket_fill", "%", "rate", "share of the members' baskets the supply could fill"),
+    _i("member_arrears", "EUR", "rate", "mean rent and energy arrears of social members now"),
+    _i(
+        "comparable_arrears",
+        "EUR",
+        "rate",
+        "mean rent and energy arrears of households of served zones in difficulty, under the "
+        "admission threshold and never members",
+    ),
+    _i("member_energy_arrears", "EUR", "rate", "mean energy arrears of social members now"),
+    *(
+        _i(
+            f"participants_{key}",
+            "persons",
+            "year_to_date",
+            f"distinct participants since January: {key.replace('_', ' ')}",
+            figure=(FIGURES[key], 1.0),
+        )
+        for key in (*ACTIVITIES, "social_support")
+    ),
+    *(
+        _flow(
+            f"attendance_{key}",
+            "person-sessions",
+            f"expected sessions attended this month: {key.replace('_', ' ')}",
+        )
+        for key in WELCOMED
+    ),
+    _flow(
+        "support_referrals",
+        "persons",
+        "grant beneficiaries directed to the social support by the social centre",
+    ),
+    _flow("support_gave_up", "persons", "referred people who left after waiting too long"),
+    _i("supported", "persons", "stock", "grant beneficiaries in social support now"),
+    _i("supported_places_used", "%", "rate", "supported people per support place"),
+    _i(
+        "support_waiting",
+        "persons",
+        "stock",
+        "grant beneficiaries referred to social support and waiting for a place",
+    ),
+    *(
+        _i(
+            f"share_{key}",
+            "%",
+            "year_to_date",
+            f"share of the people welcomed since January: {key.replace('_', ' ')}",
+            figure=(figure_id, 1.0),
+        )
+        for key, figure_id in PROFILE.items()
+    ),
+    _flow("home_repairs", "households", "households repairing at home after the tool library"),
+    _flow("kwh_saved", "kWh/yr", "annual energy use saved by this month's home repairs"),
+    _flow("sales", "EUR", "grocery takings: social price and solidarity members' purchases"),
+    *(
+        _flow(f"funding_{key}", "EUR", f"the site's spending paid by {who}")
+        for key, who in (*FUNDERS.items(), ("sales", "the grocery's own sales"))
+    ),
+    _i(
+        "cost_per_member",
+        "EUR",
+        "cumulative",
+        "spending of the Metropolis, the city and private funds since the start per household "
+        "admitted to the grocery",
+    ),
+    _i(
+        "cost_per_project",
+        "EUR",
+        "cumulative",
+        "spending of the Metropolis, the city and private funds since the start per project "
+        "achieved",
+    ),
+)
+# Indicators that are a month's flow as counted (the others are computed in `indicators`).
+_FLOWS = (
+    "referrals",
+    "admissions",
+    "refusals",
+    "gave_up",
+    "projects_started",
+    "projects_achieved",
+    *ACHIEVED_FLOWS,
+    "food_saving",
+    *(f"attendance_{key}" for key in WELCOMED),
+    "support_referrals",
+    "support_gave_up",
+    "home_repairs",
+    "kwh_saved",
+    "sales",
+    *(f"funding_{key}" for key in LINES),
+)
+
+
+@register
+class SolidaritySpace(Action):
+    name = "solidarity_space"
+    lever_groups = (
+        AssociationLevers,
+        GroceryLevers,
+        CommitteeLevers,
+        ReferralLevers,
+        ActivityLevers,
+        SupportLevers,
+    )
+    outputs = OUTPUTS
+
+    def __init__(self, model, **levers: Any):
+        super().__init__(model, **levers)
+        params = model.params
+        self.records = rec = Records(model)
+        association, grocery = self.levers(AssociationLevers), self.levers(GroceryLevers)
+        activities, support = self.levers(ActivityLevers), self.levers(SupportLevers)
+        committee = self.levers(CommitteeLevers)
+        self.threshold = committee.admission_threshold
+        # A child stream per concern: more places in one never reshuffles another's draws.
+        streams = self.rng.spawn(6)
+        real_places = {
+            "grocery": grocery.grocery_places,
+            "solidarity": grocery.solidarity_places,
+            **{key: getattr(activities, f"{key}_places") for key in ACTIVITIES},
+            "social_support": support.supported_places,
+        }
+        running = {
+            "grocery": params["solidarity_space.grocery_cost"],
+            **{key: params[f"solidarity_space.{key}_cost"] for key in ACTIVITIES},
+            "social_support": params["solidarity_space.support_cost_per_place"]
+            * support.supported_places,
+        }
+        places = {k: scaled_capacity(v / rec.weight).servers for k, v in real_places.items()}
+        self.sites = {
+            zone: Site(zone, places, Accounts(model, rec, zone, association, running))
+            for zone, zid in enumerate(model.zones)
+            if zid in association.zones_served
+        }
+        self.places_real = real_places
+        self.projects = Projects(model, rec, params, streams[0])
+        self.grocery = Grocery(model, rec, grocery, params, self.sites, self.projects, streams[1])
+        wait = params["solidarity_space.max_wait_days"]
+        self.committees = {
+            zone: AdmissionCommittee(model, rec, zone, committee, self.grocery, wait)
+            for zone in self.sites
+        }
+        self.referrals = Referrals(
+            model, rec, params, self.levers(ReferralLevers), self.committees, streams[2]
+        )
+        self.activities = Activities(model, rec, activities, params, self.sites, streams[3])
+        self.support = Support(model, rec, params, self.sites, wait, streams[4])
+        served = np.zeros(model.n_zones, dtype=bool)
+        served[list(self.sites)] = True
+        self.served = served[rec.zone]
+        # Households are closed: a couple's children who come of age are still its children.
+        persons, n = model.population.persons, model.population.n_households
+        adults = np.bincount(
+            persons["household"], weights=persons["activity"] != CHILD, minlength=n
+        )
+        self.couple_with_children = (adults == 2) & (model.population.households["size"] > 2)
+        self._running_since_before(grocery, streams[5])
+
+    def _running_since_before(self, grocery: GroceryLevers, rng: np.random.Generator) -> None:
+        """The association has run since 1986: at the start, each site's grocery places are taken,
+        social ones by households the rule admits, solidarity ones by others, part-way through
+        their membership, and its support places by grant beneficiaries (the activities fill in
+        the first month)."""
+        model, rec = self.model, self.records
+        hh = model.population.households
+        eligible = (reste_a_vivre(hh) < self.threshold) & self.in_difficulty()
+        grant = rsa_recipients(model)
+        year = model.calendar_month[0]
+        for zone, site in self.sites.items():
+            rows = model.household_slices[zone]
+            pool = np.flatnonzero(eligible[rows]) + rows.start
+            members = rng.choice(pool, size=min(site.places["grocery"], len(pool)), replace=False)
+            rec.member_since[members] = 0
+            rec.member_until[members] = 1 + rng.integers(
+                grocery.membership_months, size=len(members)
+            )
+            rec.ever_member[members] = True
+            self.grocery.members[zone] = len(members)
+            for household in members:
+                self.projects.start(household, counted=False)
+            rec.energy_poor_at_admission[members] = energy_poor_document(model, members)
+            rec.welcome(GROCERY, self.projects.first_member[members], year)
+            others = np.flatnonzero(~eligible[rows] & ~rec.members[rows]) + rows.start
+            n = min(site.places["solidarity"], len(others))
+            solidarity = rng.choice(others, size=n, replace=False)
+            months = self.model.params["solidarity_space.solidarity_months"]
+            rec.solidarity_until[solidarity] = 1 + rng.integers(months, size=n)
+            rec.welcome(GROCERY, self.projects.first_member[solidarity], year)
+            people = model.person_slices[zone]
+            pool = np.flatnonzero(grant[people]) + people.start
+            supported = rng.choice(
+                pool, size=min(site.places["social_support"], len(pool)), replace=False
+            )
+            rec.supported[supported] = rec.ever_supported[supported] = True
+            rec.welcome(SUPPORT, supported, year)
+
+    # --- the monthly mechanism -------------------------------------------------------------------
+    def step(self) -> None:
+        model, rec = self.model, self.records
+        hh = model.population.households
+        rec.reset_flows()
+        if model.steps == 1 or model.calendar_month[1] == JANUARY:
+            for site in self.sites.values():
+                site.accounts.open_year()
+        eligible = reste_a_vivre(hh) < self.threshold
+        difficulty = self.in_difficulty()
+        self.grocery.end_memberships()
+        self.projects.month()
+        for site in self.sites.values():
+            site.accounts.pay_running()
+        self.grocery.solidarity_turnover(eligible)
+        self.grocery.shop()
+        first = self.projects.first_member
+        registered = first[rec.members | rec.solidarity_members]
+        rec.welcome(GROCERY, registered, model.calendar_month[0])
+        member_adults = np.zeros(model.population.n_persons, dtype=bool)
+        member_adults[first[rec.members]] = True
+        self.activities.month(difficulty, member_adults)
+        self.support.month(rsa_recipients(model))
+        self.referrals.month(eligible, difficulty)
+
+    def in_difficulty(self) -> np.ndarray:
+        """Households below the poverty line or in arrears: those social workers see."""
+        hh = self.model.population.households
+        poor = 12 * hh["income"] / hh["cu"] < self.model.params["poverty_line"]
+        return poor | (hh["arrears_rent"] + hh["arrears_energy"] > ARREARS_EPSILON)
+
+    # --- indicators ------------------------------------------------------------------------------
+    def indicators(self) -> dict[str, np.ndarray]:
+        model, rec = self.model, self.records
+        hh, persons = model.population.households, model.population.persons
+        hz, pz, w = model.household_slices, model.person_slices, rec.weight
+        zv = model.zone_values
+        out = {f"solidarity_{name}": zv(rec.flows[name]) for name in _FLOWS}
+
+        seen = rec.seen_year == model.calendar_month[0]
+        welcomed = seen.any(axis=0)
+        n_welcomed = per_zone(welcomed, pz)
+        out["solidarity_people_welcomed"] = zv(n_welcomed * w)
+        out["solidarity_grocery_members_year"] = zv(per_zone(seen[GROCERY], pz) * w)
+        for a, key in enumerate(WELCOMED):
+            if key != "grocery":
+                out[f"solidarity_participants_{key}"] = zv(per_zone(seen[a], pz) * w)
+        profile = {
+            "aged_26_49": (persons["age"] >= 26) & (persons["age"] <= 49),
+            "couples_with_children": self.couple_with_children[persons["household"]],
+            "grant_beneficiaries": rsa_recipients(model),
+        }
+        for key, mask in profile.items():
+            out[f"solidarity_share_{key}"] = 100 * _ratio(per_zone(welcomed & mask, pz), n_welcomed)
+
+        members, solidarity = rec.members, rec.solidarity_members
+        n_members = per_zone(members, hz)
+        out["solidarity_members_social"] = zv(n_members * w)
+        out["solidarity_members_solidarity"] = zv(per_zone(solidarity, hz) * w)
+        waiting = np.zeros(model.n_zones)
+        for zone, committee in self.committees.items():
+            waiting[zone] = committee.waiting
+        out["solidarity_waiting"] = zv(waiting * w)
+        out["solidarity_wait_days"] = _ratio(
+            rec.last_year("wait_days"), rec.last_year("admissions")
+        )
+        out["solidarity_projects_achieved_total"] = zv(rec.since_start("projects_achieved"))
+        out["solidarity_basket_fill"] = 100 * _ratio(
+            rec.flows["basket_supplied"], rec.flows["basket_demand"]
+        )
+        arrears = hh["arrears_rent"] + hh["arrears_energy"]
+        out["solidarity_member_arrears"] = _ratio(per_zone(arrears * members, hz), n_members)
+        comparable = (
+            self.served
+            & self.in_difficulty()
+            & (reste_a_vivre(hh) < self.threshold)
+            & ~rec.ever_member
+        )
+        out["solidarity_comparable_arrears"] = _ratio(
+            per_zone(arrears * comparable, hz), per_zone(comparable, hz)
+        )
+        out["solidarity_member_energy_arrears"] = _ratio(
+            per_zone(hh["arrears_energy"] * members, hz), n_members
+        )
+
+        supported = per_zone(rec.supported, pz)
+        out["solidarity_supported"] = zv(supported * w)
+        places = np.zeros(model.n_zones)
+        places[list(self.sites)] = self.places_real["social_support"]
+        out["solidarity_supported_places_used"] = 100 * _ratio(supported * w, places)
+        out["solidarity_support_waiting"] = zv(per_zone(rec.support_waiting, pz) * w)
+
+        spent = sum(rec.since_start(f"funding_{key}") for key in FUNDERS)
+        admitted = per_zone(rec.ever_member, hz) * w
+        out["solidarity_cost_per_member"] = _ratio(spent, admitted)
+        out["solidarity_cost_per_project"] = _ratio(spent, rec.since_start("projects_achieved"))
+        return {indicator.name: out[indicator.name] for indicator in self.outputs}
+
+
+def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """numerator / denominator per zone and for the total (NaN where the denominator is 0)."""
+    return ratio(with_total(numerator), with_total(denominator))

@@ -1,0 +1,79 @@
+"""How households reach the grocery: social workers of the city and the Metropolis direct them
+(3.5.8: people 'are generally directed towards the Space by social workers').
+
+Each month a household of a served zone that is in difficulty (below the poverty line or in
+arrears), not a member, not already applying and not refused or out of a membership for
+`solidarity_space.months_before_reapplying` months, is referred with the monthly probability
+
+    referral_rate x factor x (1 if its reste a vivre is under the admission threshold,
+                              referral_outside_threshold otherwise)
+
+(social workers know the household's budget roughly, so most files they send meet the rule). The
+file is a case for one of the zone's social workers (the social centre shared with the other
+actions, so a busy centre delays it); then it goes to the site's admission committee.
+
+Entry point for other actions: `factor` (initially the lever `referral_factor`) multiplies the
+referral probability; action 1 (action research with social workers) raises it with
+`raise_referrals`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ...checks import Number
+from ...declarations import Levers, lever
+
+
+@dataclass(frozen=True)
+class ReferralLevers(Levers):
+    """How readily social workers direct households to the Space."""
+
+    referral_factor: float = lever(
+        1.0,
+        unit="factor",
+        check=Number(0.0, 100.0),
+        range=(0.0, 5.0),
+        source="1 = the referral probability of parameter solidarity_space.referral_rate; "
+        "outreach or social workers' practice (action 1) raises it",
+        description="multiplier of the monthly probability that social workers direct a "
+        "household in difficulty to the grocery's admission committee",
+    )
+
+
+class Referrals:
+    """Social workers' referrals to the grocery, month by month."""
+
+    def __init__(self, model, records, params, levers: ReferralLevers, committees, rng):
+        self.model, self.records, self.params, self.rng = model, records, params, rng
+        self.committees = committees  # zone -> AdmissionCommittee
+        self.factor = levers.referral_factor
+        served = np.zeros(model.n_zones, dtype=bool)
+        served[list(committees)] = True
+        self.served = served[records.zone]  # households of served zones
+
+    def raise_referrals(self, factor: float) -> None:
+        """Multiply the referral probability (e.g. social workers' practice change)."""
+        self.factor *= factor
+
+    def month(self, eligible: np.ndarray, difficulty: np.ndarray) -> None:
+        """Draw the month's referrals; each file then waits for a social worker (SimPy)."""
+        model, rec, p = self.model, self.records, self.params
+        draw = self.rng.random(len(rec.zone))  # every household, every month: aligned streams
+        chance = p["solidarity_space.referral_rate"] * self.factor
+        chance = chance * np.where(eligible, 1.0, p["solidarity_space.referral_outside_threshold"])
+        gap = model.steps - rec.last_decision >= p["solidarity_space.months_before_reapplying"]
+        can = self.served & difficulty & ~rec.members & ~rec.solidarity_members & ~rec.pending
+        for household in np.flatnonzero(can & gap & (draw < chance)):
+            model.env.process(self._file(household))
+
+    def _file(self, household: int):
+        """SimPy process: the social worker's file, then the committee's queue."""
+        rec, env = self.records, self.model.env
+        zone, referred = rec.zone[household], env.now
+        rec.pending[household] = True
+        rec.count("referrals", zone)
+        yield env.process(self.model.social_centres[zone].case_work())
+        self.committees[zone].receive(household, referred)

@@ -76,6 +76,13 @@ OUTPUTS: tuple[Indicator, ...] = (
         headline=True,
     ),
     _i("members_social", "households", "stock", "social members of the grocery now"),
+    _i(
+        "members_total",
+        "households",
+        "cumulative",
+        "households that were social members at some time since the start",
+        outcome="increase",
+    ),
     _i("members_solidarity", "households", "stock", "solidarity (market-price) members now"),
     _flow("referrals", "households", "households directed to the grocery by social workers"),
     _flow("admissions", "households", "households admitted by the admission committee"),
@@ -149,6 +156,13 @@ OUTPUTS: tuple[Indicator, ...] = (
     ),
     _flow("support_gave_up", "persons", "referred people who left after waiting too long"),
     _i("supported", "persons", "stock", "grant beneficiaries in social support now"),
+    _i(
+        "supported_total",
+        "persons",
+        "cumulative",
+        "grant beneficiaries supported at some time since the start",
+        outcome="increase",
+    ),
     _i("supported_places_used", "%", "rate", "supported people per support place"),
     _i(
         "support_waiting",
@@ -178,7 +192,7 @@ OUTPUTS: tuple[Indicator, ...] = (
         "EUR",
         "cumulative",
         "spending of the Metropolis, the city and private funds since the start per household "
-        "admitted to the grocery",
+        "that was a social member (solidarity_members_total)",
     ),
     _i(
         "cost_per_project",
@@ -396,6 +410,8 @@ class SolidaritySpace(Action):
             per_zone(hh["arrears_energy"] * members, hz), n_members
         )
 
+        out["solidarity_members_total"] = zv(per_zone(rec.ever_member, hz) * w)
+        out["solidarity_supported_total"] = zv(per_zone(rec.ever_supported, pz) * w)
         supported = per_zone(rec.supported, pz)
         out["solidarity_supported"] = zv(supported * w)
         places = np.zeros(model.n_zones)
@@ -404,8 +420,7 @@ class SolidaritySpace(Action):
         out["solidarity_support_waiting"] = zv(per_zone(rec.support_waiting, pz) * w)
 
         spent = sum(rec.since_start(f"funding_{key}") for key in FUNDERS)
-        admitted = per_zone(rec.ever_member, hz) * w
-        out["solidarity_cost_per_member"] = _ratio(spent, admitted)
+        out["solidarity_cost_per_member"] = _ratio(spent, per_zone(rec.ever_member, hz) * w)
         out["solidarity_cost_per_project"] = _ratio(spent, rec.since_start("projects_achieved"))
         return {indicator.name: out[indicator.name] for indicator in self.outputs}
 

@@ -45,39 +45,41 @@ class ActivityLevers(Levers):
     """The places of each activity at a site, and the tool library's home-repair workshops."""
 
     shared_gardens_places: int = lever(
-        40,
+        42,
         unit="gardeners per site",
         check=COUNT,
         range=(0, 200),
         source="fitted: about 80 gardeners in 2017 (3.5.10) with plots held "
-        "solidarity_space.shared_gardens_months (12) on average: 40 x (1 + 12/12)",
+        "solidarity_space.shared_gardens_months (M = 12) on average: a year sees P (1 + 11/M) "
+        "people (those staying past January and the year's newcomers), 42 x 1.92 = 80",
         description="people a site's shared gardens take at a time (individual or family plots)",
     )
     tool_library_places: int = lever(
-        25,
+        27,
         unit="participants per site",
         check=COUNT,
         range=(0, 200),
         source="fitted: about 125 participants in 2017 (3.5.10) staying "
-        "solidarity_space.tool_library_months (3) on average: 25 x (1 + 12/3)",
+        "solidarity_space.tool_library_months (M = 3) on average: 27 x (1 + 11/3) = 126",
         description="people a site's tool library takes at a time",
     )
     recycling_store_places: int = lever(
-        18,
+        21,
         unit="participants per site",
         check=COUNT,
         range=(0, 200),
         source="fitted: about 240 people in 2017 (3.5.10) coming "
-        "solidarity_space.recycling_store_months (1) on average: 18 x (1 + 12/1)",
+        "solidarity_space.recycling_store_months (M = 1) on average: 21 x (1 + 11/1) = 252, "
+        "less those who come back within the year",
         description="people a site's recycling workshop and store serve at a time (a month)",
     )
     culture_places: int = lever(
-        20,
+        22,
         unit="participants per site",
         check=COUNT,
         range=(0, 200),
         source="fitted: about 100 people in 2017 (3.5.10) taking part "
-        "solidarity_space.culture_months (3) on average: 20 x (1 + 12/3)",
+        "solidarity_space.culture_months (M = 3) on average: 22 x (1 + 11/3) = 103",
         description="people a site's cultural outings and artistic workshops take at a time",
     )
     tool_library_home_repairs: bool = lever(

@@ -1,4 +1,4 @@
-"""What does a second Space for Solidarity Making in Vénissieux bring, and cost per project achieved?"""
+"""What does a second Space for Solidarity Making in Vénissieux bring, and at what cost?"""
 
 from policy import answer
 

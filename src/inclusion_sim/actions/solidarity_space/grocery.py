@@ -38,7 +38,7 @@ class GroceryLevers(Levers):
         check=COUNT,
         range=(0, 400),
         source="fitted: 250 grocery members in 2017 (3.5.10), social and solidarity, with the "
-        "membership duration and solidarity places below (docs/odd_solidarity_space.md 7.9); "
+        "membership duration and solidarity places below (docs/odd_solidarity_space.md 7.10); "
         "the document does not give the places",
         description="social members a site's grocery can have at a time",
     )

@@ -105,7 +105,7 @@ class Grocery(mesa.Agent):
         return self.sites[zone].open_places("grocery")
 
     def has_place(self, zone: int) -> bool:
-        return zone in self.sites and self.members[zone] < self.places(zone)
+        return self.members[zone] < self.places(zone)
 
     # --- memberships ---------------------------------------------------------------------------
     def admit(self, household: int, referred_day: float) -> None:

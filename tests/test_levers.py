@@ -204,9 +204,7 @@ def test_a_new_action_registers_itself_from_its_own_file_and_runs(tmp_path):
 
 def test_docs_levers_md_is_generated_from_the_declarations():
     page = (ROOT / "docs" / "levers.md").read_text("utf-8")
-    assert page == levers_markdown(), (
-        "regenerate: inclusion-sim levers --markdown > docs/levers.md"
-    )
+    assert page == levers_markdown(), "regenerate: inclusion-sim levers --markdown > docs/levers.md"
 
 
 def test_household_and_person_views_are_built_only_when_asked_for():

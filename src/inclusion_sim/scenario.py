@@ -1,7 +1,9 @@
 """Scenario files (TOML): what to simulate, validated before anything runs.
 
 Every problem is reported as one line naming the file, the key path, the value and what was
-expected; unknown keys get a 'did you mean'. The schema is the table below. A file may
+expected; unknown keys get a 'did you mean'. The schema is the table below. A scenario's name
+becomes a folder name (`folder_name`), so it is limited to letters, digits, '-', '_' and spaces,
+starting with a letter or digit: it can never leave the results folder. A file may
 `extends = "other.toml"` (relative to itself): the other file is read first (and validated on its
 own, so its errors name it), then this file's tables are merged into it key by key, this file
 winning; chains are allowed, cycles are errors.
@@ -9,8 +11,10 @@ winning; chains are allowed, cycles are errors.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +61,7 @@ class Scenario:
     replications: int = 1
     samples: Samples | None = None
     source: str = ""  # the file's text (and its extends chain's), kept for provenance
+    path: str = ""  # the file it was read from, for error messages
 
     def model_kwargs(self) -> dict[str, Any]:
         """Arguments of InclusionModel for this scenario."""
@@ -85,6 +90,24 @@ def _str():
     return (lambda v: isinstance(v, str)), "a string"
 
 
+NAME_LENGTH = 64
+_NAME = re.compile(r"[^\W_][\w -]*")  # \w: letters, digits and '_' (Unicode letters included)
+_NAME_EXPECTED = (
+    f"a name of at most {NAME_LENGTH} letters, digits, '-', '_' or spaces, "
+    "starting with a letter or digit"
+)
+
+
+def valid_name(name: Any) -> bool:
+    return isinstance(name, str) and len(name) <= NAME_LENGTH and bool(_NAME.fullmatch(name))
+
+
+def folder_name(name: str) -> str:
+    """The folder form of a valid scenario name: spaces become '_'. Two names with the same
+    folder form (ignoring case, for case-insensitive file systems) cannot share an experiment."""
+    return name.replace(" ", "_")
+
+
 _SCALE = (
     lambda v: isinstance(v, int | float) and not isinstance(v, bool) and 0 < v <= 1,
     "a number in (0, 1]",
@@ -97,7 +120,7 @@ _ZONES = (
 # section -> key -> (check, expected); top-level keys under "".
 SCHEMA: dict[str, dict[str, tuple[Callable[[Any], bool], str]]] = {
     "": {
-        "name": _str(),
+        "name": (valid_name, _NAME_EXPECTED),
         "description": _str(),
         "seed": _int(0),
         "replications": _int(1),
@@ -198,6 +221,11 @@ def parse_scenario(
         values["zones"] = _zones(path, values["zones"])
     if seed is not None:
         values["seed"] = seed
+    if "name" not in values and not valid_name(Path(path).stem):
+        stem = Path(path).stem
+        raise ScenarioError(
+            path, "name", f"missing, and the file's name {stem!r} is not {_NAME_EXPECTED}"
+        )
     return Scenario(
         name=values.pop("name", Path(path).stem),
         parameters=_parameters(path, data.get("parameters", {})),
@@ -205,8 +233,29 @@ def parse_scenario(
         actions=_actions(path, data.get("actions", {})),
         samples=samples,
         source=text,
+        path=str(path),
         **values,
     )
+
+
+def with_overrides(
+    scenario: Scenario,
+    scale: float | None = None,
+    months: int | None = None,
+    seed: int | None = None,
+) -> Scenario:
+    """The scenario with command-line overrides (`--scale`, `--months`, `--seed`), each checked
+    as the file's key would be; errors name the option."""
+    changes = {}
+    for option, value, (section, key) in (
+        ("--scale", scale, ("territory", "scale")),
+        ("--months", months, ("horizon", "months")),
+        ("--seed", seed, ("", "seed")),
+    ):
+        if value is not None:
+            where = scenario.path or scenario.name
+            changes[key] = _checked(where, option, value, *SCHEMA[section][key])
+    return replace(scenario, **changes) if changes else scenario
 
 
 def _samples(path, table: dict[str, Any]) -> Samples | None:
@@ -295,10 +344,27 @@ def _marginals(path, table: dict[str, Any]) -> dict[str, dict[str, float]]:
                     f"{suggest(name, MARGINAL_FIELDS)}; expected one of "
                     f"{list(MARGINAL_FIELDS)}",
                 )
-            if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
-                raise ScenarioError(path, f"{key}.{name}", f"got {value!r}, expected a number >= 0")
+            check, expected = _MARGINAL_CHECKS[name]
+            if not (_is_finite(value) and check(value)):
+                raise ScenarioError(path, f"{key}.{name}", f"got {value!r}, expected {expected}")
         out[zid] = dict(fields)
     return out
+
+
+def _is_finite(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+_SHARE = (lambda v: 0 <= v <= 1), "a share from 0 to 1 (0.25 for 25%)"
+# marginal -> (check of a finite number, expected); the rates are fractions, not percentages
+_MARGINAL_CHECKS: dict[str, tuple[Callable[[float], bool], str]] = {
+    "population": ((lambda v: v > 0), "a number of inhabitants > 0"),
+    "social_share": _SHARE,
+    "poverty_rate": ((lambda v: 0 < v < 1), "a share strictly between 0 and 1 (0.25 for 25%)"),
+    "median_income_cu": ((lambda v: v > 0), "euros a year per consumption unit, > 0"),
+    "unemployment_rate": ((lambda v: 0 <= v < 1), "a share from 0 to below 1 (0.1 for 10%)"),
+    "no_diploma_share": _SHARE,
+}
 
 
 def _actions(path, table: dict[str, Any]) -> dict[str, dict[str, Any]]:

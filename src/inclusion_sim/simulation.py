@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +11,7 @@ from tqdm import tqdm
 
 from .indicators import TOTAL, year_values
 from .model import InclusionModel
+from .preflight import check_run
 from .scenario import Scenario, load_scenario
 
 # Indicators whose zone value is a population marginal, and the marginal's field.
@@ -17,20 +19,35 @@ _FITTED = {"poverty_rate": "poverty_rate", "unemployment_rate": "unemployment_ra
 
 
 def run(
-    scenario: Scenario | str | Path, seed: int | None = None, progress: bool = False
+    scenario: Scenario | str | Path,
+    seed: int | None = None,
+    progress: bool = False,
+    memory_limit: float | None = None,
 ) -> pd.DataFrame:
     """Simulate a scenario (object or TOML path); tidy results (month, zone, indicator, value)."""
-    return simulate(scenario, seed, progress).results()
+    return simulate(scenario, seed, progress, memory_limit).results()
 
 
 def simulate(
-    scenario: Scenario | str | Path, seed: int | None = None, progress: bool = False
+    scenario: Scenario | str | Path,
+    seed: int | None = None,
+    progress: bool = False,
+    memory_limit: float | None = None,
 ) -> InclusionModel:
-    """Build and run the model of a scenario; returns the model after its last month."""
+    """Build and run the model of a scenario; returns the model after its last month.
+
+    The run is checked first (`preflight.check_run`: every zone gets agents, the run fits in
+    `memory_limit` GiB)."""
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario, seed)
     elif seed is not None:
-        scenario = Scenario(**{**scenario.__dict__, "seed": seed})
+        scenario = replace(scenario, seed=seed)
+    check_run([scenario], memory_limit)
+    return run_model(scenario, progress)
+
+
+def run_model(scenario: Scenario, progress: bool = False) -> InclusionModel:
+    """Build and run the model of a scenario already checked (experiments check in the parent)."""
     model = InclusionModel(**scenario.model_kwargs())
     for _ in tqdm(range(scenario.months), desc=scenario.name, unit="month", disable=not progress):
         model.step()

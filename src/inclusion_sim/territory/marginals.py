@@ -200,6 +200,12 @@ def _rest_of_metropolis(
         / pop
         for k in ("social_share", "poverty_rate", "unemployment_rate", "no_diploma_share")
     }
+    if not (pop > 0 and all(0 <= v < 1 for v in rates.values())):
+        derived = ", ".join(f"{k} {v:,.3g}" for k, v in {"population": pop, **rates}.items())
+        raise InclusionSimError(
+            f"the rest of the Metropolis (its figures minus the three communes) would have "
+            f"{derived}; expected the communes' marginals to fit within the Metropolis figures"
+        )
     note = "derived: Metropolis figure minus the three communes, population-weighted"
     median = _rest_median(pilots, metro, rates["poverty_rate"], pop, poverty_line)
     return ZoneMarginals(
@@ -228,4 +234,10 @@ def _rest_median(pilots, metro, rest_poverty, rest_pop, line) -> float:
         )
         return below / total - 0.5
 
-    return float(optimize.brentq(excess, line * 1.01, metro["median_income_cu"] * 3))
+    low, high = line * 1.01, metro["median_income_cu"] * 3
+    if excess(low) * excess(high) > 0:
+        raise InclusionSimError(
+            "no median income of the rest of the Metropolis gives the Metropolis median with the "
+            "communes' incomes; expected the communes' median incomes nearer the Metropolis one"
+        )
+    return float(optimize.brentq(excess, low, high))

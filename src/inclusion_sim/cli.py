@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from concurrent.futures.process import BrokenProcessPool
@@ -14,15 +15,35 @@ from . import report
 from .calibration.cli import add_commands as add_calibration_commands
 from .comparison import compare_folder, headline, outcome_zone
 from .errors import InclusionSimError
-from .experiment import executor, run_experiment
-from .files import write_atomically
+from .experiment import executor, plan_experiment, run_experiment
+from .files import prepare_folder, write_atomically, writer_lock
 from .plots import plot_indicators
-from .scenario import ScenarioError, load_scenario
-from .simulation import simulate, summary
+from .preflight import MEMORY_VARIABLE, check_run
+from .scenario import ScenarioError, folder_name, load_scenario, with_overrides
+from .simulation import run_model, summary
+
+
+class _UsageError(Exception):
+    """A command line argparse cannot parse: reported as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        raise _UsageError(f"{message} (see {self.prog} --help)")
+
+
+def _positive_number(text: str) -> float:
+    value = float(text)
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(text)
+    return value
+
+
+_positive_number.__name__ = "positive number"  # argparse names the type in its message
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="inclusion-sim",
         description="Agent-based simulation of the Metropolis of Lyon's inclusion actions.",
     )
@@ -70,9 +91,19 @@ def main(argv: list[str] | None = None) -> int:
             default=[],
             help="module or .py file registering extra actions (repeatable)",
         )
+    for sub in (run, experiment, compare):
+        sub.add_argument("--scale", type=float, help="territory scale overriding the scenarios'")
+        sub.add_argument("--months", type=int, help="horizon in months overriding the scenarios'")
+        sub.add_argument(
+            "--memory-limit",
+            type=_positive_number,
+            metavar="GIB",
+            help="refuse runs estimated to need more memory (default: half the machine's, or "
+            f"${MEMORY_VARIABLE})",
+        )
     rep = commands.add_parser("report", help="write one self-contained HTML report of a comparison")
     rep.add_argument("folder", type=Path, help="a folder written by `inclusion-sim compare`")
-    rep.add_argument("--out", type=Path, help="HTML file (default: FOLDER/report.html)")
+    rep.add_argument("--out", type=Path, help="HTML file or folder (default: FOLDER/report.html)")
     catalogue = commands.add_parser(
         "levers", help="list every lever and parameter (default, unit, range, source)"
     )
@@ -80,7 +111,11 @@ def main(argv: list[str] | None = None) -> int:
     catalogue.add_argument("--markdown", action="store_true", help="docs/levers.md as Markdown")
     add_calibration_commands(commands)  # calibrate, sensitivity: they handle their own errors
 
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except _UsageError as exc:
+        print(f"inclusion-sim: error: {exc}", file=sys.stderr)
+        return 2
     if hasattr(args, "handler"):
         return args.handler(args)
     command = {
@@ -111,6 +146,16 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def _at_least_one(args: argparse.Namespace, *names: str) -> None:
+    for name in names:
+        value = getattr(args, name, None)
+        if value is not None and value < 1:
+            option = "--" + name.replace("_", "-")
+            raise InclusionSimError(f"{option}: got {value}, expected an integer >= 1")
+    if getattr(args, "seed", None) is not None and args.seed < 0:
+        raise InclusionSimError(f"--seed: got {args.seed}, expected an integer >= 0")
+
+
 def _experiment(args: argparse.Namespace) -> int:
     out = _run_experiment(args, "experiment")
     print(f"Runs are in {out}/runs; compare them with: inclusion-sim compare {out}")
@@ -118,31 +163,35 @@ def _experiment(args: argparse.Namespace) -> int:
 
 
 def _run_experiment(args: argparse.Namespace, command: str) -> Path:
-    """Validate every input, then run or resume the experiment; its folder."""
-    for name in ("replications", "workers"):
-        value = getattr(args, name)
-        if value is not None and value < 1:
-            raise ScenarioError(
-                args.inputs[0], f"--{name}", f"got {value}, expected an integer >= 1"
-            )
-    if args.seed is not None and args.seed < 0:
-        raise ScenarioError(args.inputs[0], "--seed", f"got {args.seed}, expected an integer >= 0")
+    """Validate every input and the folder, then run or resume the experiment; its folder.
+    Returns holding nothing: the caller locks the folder again for what it writes next."""
+    _at_least_one(args, "replications", "workers", "months")
     for plugin in args.plugin:
         _load_plugin(plugin)
-    scenarios = [load_scenario(path) for path in args.inputs]
-    out = args.out or Path("results") / "-".join([command, *(s.name for s in scenarios)])
+    scenarios = [
+        with_overrides(load_scenario(path), args.scale, args.months) for path in args.inputs
+    ]
+    out = args.out or Path("results") / _default_folder(command, scenarios)
+    experiment = plan_experiment(
+        scenarios,
+        out,
+        args.replications,
+        args.seed,
+        args.plugin,
+        memory_limit=args.memory_limit,
+        parallel=1 if args.dask else args.workers,
+    )
+    prepare_folder(out)
     with executor(args.workers, args.dask) as (pool, workers):
-        run_experiment(
-            scenarios,
-            out,
-            replications=args.replications,
-            seed=args.seed,
-            executor=pool,
-            in_flight=2 * workers,
-            plugins=args.plugin,
-            progress=True,
-        )
+        run_experiment(experiment, executor=pool, in_flight=2 * workers, progress=True)
     return out
+
+
+def _default_folder(command: str, scenarios) -> str:
+    """results/<command>-<names>, shortened when the names would make a very long folder name."""
+    names = [folder_name(s.name) for s in scenarios]
+    joined = "-".join([command, *names])
+    return joined if len(joined) <= 120 else f"{command}-{names[0]}-and-{len(names) - 1}-more"
 
 
 def _load_plugin(plugin: str) -> None:
@@ -157,12 +206,19 @@ def _load_plugin(plugin: str) -> None:
 def _compare(args: argparse.Namespace) -> int:
     if len(args.inputs) == 1 and args.inputs[0].is_dir():
         out = args.inputs[0]
+        for option in ("out", "replications", "seed", "scale", "months"):
+            if getattr(args, option) is not None:
+                raise InclusionSimError(
+                    f"--{option}: not used when comparing the finished runs of {out}; expected "
+                    "scenario files to run with it"
+                )
         for plugin in args.plugin:
             _load_plugin(plugin)
     else:
         out = _run_experiment(args, "compare")
-    comparison = compare_folder(out)
-    report.save(comparison, out)
+    with writer_lock(out):
+        comparison = compare_folder(out)
+        report.save(comparison, out)
     zone = outcome_zone(comparison.levels)
     with pd.option_context(
         "display.width", 140, "display.max_rows", 400, "display.float_format", "{:,.2f}".format
@@ -203,24 +259,23 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    if args.seed is not None and args.seed < 0:
-        raise ScenarioError(args.scenario, "--seed", f"got {args.seed}, expected an integer >= 0")
-    scenario = load_scenario(args.scenario, seed=args.seed)
-    out = args.out or Path("results") / scenario.name
-    model = simulate(scenario, progress=True)
-    results = model.results()
-    table = summary(model, results)
-
-    out.mkdir(parents=True, exist_ok=True)
-    write_atomically(out / "indicators.csv", lambda p: results.to_csv(p, index=False))
-    write_atomically(out / "indicators.parquet", lambda p: results.to_parquet(p, index=False))
-    write_atomically(out / "summary.csv", lambda p: table.to_csv(p, index=False))
-    start = f"{scenario.start_year}-{scenario.start_month:02d}"
-    units = model.indicator_units()
-    write_atomically(
-        out / "indicators.png",
-        lambda p: plot_indicators(results, p, start, title=scenario.name, units=units),
-    )
+    _at_least_one(args, "months")
+    scenario = with_overrides(load_scenario(args.scenario), args.scale, args.months, args.seed)
+    check_run([scenario], args.memory_limit)
+    out = prepare_folder(args.out or Path("results") / folder_name(scenario.name))
+    with writer_lock(out):
+        model = run_model(scenario, progress=True)
+        results = model.results()
+        table = summary(model, results)
+        write_atomically(out / "indicators.csv", lambda p: results.to_csv(p, index=False))
+        write_atomically(out / "indicators.parquet", lambda p: results.to_parquet(p, index=False))
+        write_atomically(out / "summary.csv", lambda p: table.to_csv(p, index=False))
+        start = f"{scenario.start_year}-{scenario.start_month:02d}"
+        units = model.indicator_units()
+        write_atomically(
+            out / "indicators.png",
+            lambda p: plot_indicators(results, p, start, title=scenario.name, units=units),
+        )
 
     with pd.option_context(
         "display.width", 120, "display.max_rows", 200, "display.float_format", "{:,.2f}".format

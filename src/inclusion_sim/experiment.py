@@ -19,7 +19,7 @@ import importlib
 import importlib.util
 import json
 import multiprocessing
-import re
+import os
 import subprocess
 import sys
 import time
@@ -39,8 +39,10 @@ from scipy.stats import qmc
 from tqdm import tqdm
 
 from .errors import InclusionSimError
-from .scenario import Samples, Scenario, load_scenario
-from .simulation import simulate
+from .files import prepare_folder, writer_lock
+from .preflight import check_run
+from .scenario import Samples, Scenario, folder_name, load_scenario
+from .simulation import run_model
 from .store import Store, StoreError
 
 PACKAGE = Path(__file__).resolve().parent
@@ -64,12 +66,12 @@ class RunSpec:
 
     @property
     def run_id(self) -> str:
-        slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", self.scenario.name)
-        return f"{slug}-r{self.replication:04d}-s{self.sample:04d}"
+        name = folder_name(self.scenario.name)
+        return f"{name}-r{self.replication:04d}-s{self.sample:04d}"
 
     def spec_hash(self) -> str:
         """Hash of what determines the results (not the scenario's comments)."""
-        settings = asdict(self.scenario) | {"source": None, "replications": None}
+        settings = asdict(self.scenario) | {"source": None, "path": None, "replications": None}
         key = [settings, self.replication, self.sample, self.seed, self.sampled]
         return hashlib.sha256(json.dumps(key, sort_keys=True, default=list).encode()).hexdigest()
 
@@ -126,7 +128,7 @@ def execute(spec: RunSpec) -> dict[str, Any]:
         seed=spec.seed,
         parameters={**spec.scenario.parameters, **spec.sampled},
     )
-    model = simulate(scenario)
+    model = run_model(scenario)
     return {
         "indicators": model.results(),
         "spending": model.ledger.entries(),
@@ -202,35 +204,56 @@ def executor(workers: int = 1, dask: str | None = None) -> Iterator[tuple[Execut
             yield pool, workers
 
 
-def run_experiment(
+@dataclass(frozen=True)
+class Experiment:
+    """A validated experiment, before anything is written: its scenarios, runs and folder."""
+
+    scenarios: list[Scenario]
+    out: Path
+    replications: int
+    seed: int
+    specs: list[RunSpec]
+    question: str = ""
+
+
+def plan_experiment(
     scenarios: Iterable[Scenario | str | Path],
     out: str | Path,
     replications: int | None = None,
     seed: int | None = None,
-    executor: Executor | None = None,
-    in_flight: int | None = None,
     plugins: Sequence[str] = (),
-    progress: bool = False,
     question: str = "",
-) -> pd.DataFrame:
-    """Run (or resume) an experiment into the folder `out`; its tidy indicators of every run.
-
-    `replications` and `seed` default to the first scenario's. Runs already in `out` are skipped.
-    At most `in_flight` runs are submitted at a time (1 for serial execution, else 32).
-    `question`, if given, titles the report.
-    """
+    memory_limit: float | None = None,
+    parallel: int = 1,
+) -> Experiment:
+    """Validate an experiment without writing anything: scenario names whose folder forms
+    differ, runs that fit in memory with `parallel` at a time (`preflight.check_run`, limit in
+    GiB), and a folder `out` that is new or holds this same experiment."""
     scenarios = [s if isinstance(s, Scenario) else load_scenario(s) for s in scenarios]
     if not scenarios:
         raise InclusionSimError("an experiment needs at least one scenario")
     names = [s.name for s in scenarios]
-    if len(set(names)) != len(names):
-        raise StoreError(f"scenario names must differ to be compared, got {names}")
+    folders: dict[str, str] = {}
+    for name in names:
+        other = folders.setdefault(folder_name(name).casefold(), name)
+        if other is not name:
+            raise StoreError(
+                f"scenarios {other!r} and {name!r} would share the run folders "
+                f"{folder_name(name)!r}; expected names that differ by more than case or "
+                "'_' for ' '"
+            )
     replications = replications or scenarios[0].replications
     seed = scenarios[0].seed if seed is None else seed
     specs = plan(scenarios, replications, seed, plugins)
-
+    check_run(scenarios, memory_limit, min(parallel, len(specs)))
     store = Store(out)
-    store.prepare()
+    store.check(names)
+    _check_settings(store, specs)
+    return Experiment(scenarios, Path(out), replications, seed, specs, question)
+
+
+def _check_settings(store: Store, specs: list[RunSpec]) -> dict[str, str]:
+    """The finished runs (id -> spec hash); refuses runs made with other settings."""
     finished = store.finished()
     for spec in specs:
         if finished.get(spec.run_id, spec.spec_hash()) != spec.spec_hash():
@@ -238,38 +261,72 @@ def run_experiment(
                 f"{store.root}: run {spec.run_id} was made with other settings; "
                 "use another output folder or delete this one"
             )
-    store.write_experiment(
-        {
-            "scenarios": names,
-            "replications": max(replications, _previous_replications(store)),
-            "seed": seed,
-            "samples": {s.name: len(draw_samples(s.samples, seed)) for s in scenarios},
-            "start": f"{scenarios[0].start_year}-{scenarios[0].start_month:02d}",
-            "question": question,
-            "texts": {s.name: s.source for s in scenarios},
-        }
-    )
-    todo = [spec for spec in specs if spec.run_id not in finished]
-    provenance = _provenance()
+    return finished
+
+
+def run_experiment(
+    scenarios: Iterable[Scenario | str | Path] | Experiment,
+    out: str | Path | None = None,
+    replications: int | None = None,
+    seed: int | None = None,
+    executor: Executor | None = None,
+    in_flight: int | None = None,
+    plugins: Sequence[str] = (),
+    progress: bool = False,
+    question: str = "",
+    memory_limit: float | None = None,
+) -> pd.DataFrame:
+    """Run (or resume) an experiment into the folder `out`; its tidy indicators of every run.
+
+    `scenarios` are objects or TOML paths, or an `Experiment` already planned. `replications`
+    and `seed` default to the first scenario's. Everything is validated (`plan_experiment`)
+    before the folder is created; runs already in `out` are skipped; one process at a time
+    writes into a folder. At most `in_flight` runs are submitted at a time (1 for serial
+    execution, else 32). `question`, if given, titles the report.
+    """
     executor = executor or SerialExecutor()
-    in_flight = in_flight or (1 if isinstance(executor, SerialExecutor) else 32)
-    with tqdm(
-        total=len(specs), initial=len(specs) - len(todo), unit="run", disable=not progress
-    ) as bar:
-        for spec, result in _completed(executor, todo, in_flight):
-            store.write(
-                spec.run_id,
-                result["indicators"],
-                result["spending"],
-                _manifest(spec, result, provenance),
-            )
-            bar.update()
-    return store.load("indicators")
-
-
-def _previous_replications(store: Store) -> int:
-    path = store.root / "experiment.json"
-    return json.loads(path.read_text())["replications"] if path.exists() else 0
+    serial = isinstance(executor, SerialExecutor)
+    if isinstance(scenarios, Experiment):
+        experiment = scenarios
+    else:
+        parallel = 1 if serial else (os.cpu_count() or 1)
+        experiment = plan_experiment(
+            scenarios, out, replications, seed, plugins, question, memory_limit, parallel
+        )
+    store = Store(prepare_folder(experiment.out))
+    with writer_lock(store.root):
+        store.prepare()
+        finished = _check_settings(store, experiment.specs)  # again, now that we hold the lock
+        scenarios, specs = experiment.scenarios, experiment.specs
+        previous = (store.experiment() or {}).get("replications", 0)
+        seed = experiment.seed
+        store.write_experiment(
+            {
+                "scenarios": [s.name for s in scenarios],
+                "descriptions": {s.name: s.description for s in scenarios},
+                "replications": max(experiment.replications, previous),
+                "seed": seed,
+                "samples": {s.name: len(draw_samples(s.samples, seed)) for s in scenarios},
+                "start": f"{scenarios[0].start_year}-{scenarios[0].start_month:02d}",
+                "question": experiment.question,
+                "texts": {s.name: s.source for s in scenarios},
+            }
+        )
+        todo = [spec for spec in specs if spec.run_id not in finished]
+        provenance = _provenance()
+        in_flight = in_flight or (1 if serial else 32)
+        with tqdm(
+            total=len(specs), initial=len(specs) - len(todo), unit="run", disable=not progress
+        ) as bar:
+            for spec, result in _completed(executor, todo, in_flight):
+                store.write(
+                    spec.run_id,
+                    result["indicators"],
+                    result["spending"],
+                    _manifest(spec, result, provenance),
+                )
+                bar.update()
+        return store.load("indicators")
 
 
 def _completed(

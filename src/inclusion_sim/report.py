@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import html
-import json
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +12,13 @@ import pandas as pd
 
 from .actions import REGISTRY
 from .comparison import Comparison, headline, outcome_zone
-from .files import write_text_atomically
+from .files import (
+    OutputError,
+    prepare_folder,
+    write_atomically,
+    write_text_atomically,
+    writer_lock,
+)
 from .indicators import CORE_INDICATORS
 from .indicators import units as indicator_units
 from .plots import plot_costs, plot_differences, plot_series
@@ -39,19 +44,41 @@ def save(comparison: Comparison, folder: str | Path) -> list[Path]:
     zone = outcome_zone(comparison.series)
     start = _experiment(folder).get("start", "2017-01")
     paths = comparison.write(folder)
-    paths.append(plot_series(comparison.series, folder / "series.png", zone, start, units()))
+    paths.append(
+        write_atomically(
+            folder / "series.png",
+            lambda p: plot_series(comparison.series, p, zone, start, units()),
+        )
+    )
     if not comparison.differences.empty:
-        paths.append(plot_differences(comparison.differences, folder / "differences.png", zone))
+        paths.append(
+            write_atomically(
+                folder / "differences.png",
+                lambda p: plot_differences(comparison.differences, p, zone),
+            )
+        )
     if comparison.costs["cost_per_outcome"].notna().any():
-        paths.append(plot_costs(comparison.costs, folder / "costs.png"))
+        paths.append(
+            write_atomically(folder / "costs.png", lambda p: plot_costs(comparison.costs, p))
+        )
     else:
         (folder / "costs.png").unlink(missing_ok=True)
     return paths
 
 
 def _experiment(folder: Path) -> dict:
-    path = folder / "experiment.json"
-    return json.loads(path.read_text()) if path.exists() else {}
+    return Store(folder).experiment() or {}
+
+
+def _read_table(folder: Path, name: str) -> pd.DataFrame:
+    path = folder / f"{name}.csv"
+    try:
+        return pd.read_csv(path)
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise StoreError(
+            f"{path}: unreadable ({message}); run `inclusion-sim compare {folder}` again"
+        ) from None
 
 
 def _table(frame: pd.DataFrame) -> str:
@@ -63,14 +90,19 @@ def _table(frame: pd.DataFrame) -> str:
 def write_report(folder: str | Path, out: str | Path | None = None) -> Path:
     """One HTML file summarising a compared experiment folder; its path."""
     folder = Path(folder)
-    if not (folder / "levels.csv").exists():
+    if not (folder / "levels.csv").is_file():
         raise StoreError(f"{folder}: no comparison here; run `inclusion-sim compare` first")
+    with writer_lock(folder):
+        return _write_report(folder, out)
+
+
+def _write_report(folder: Path, out: str | Path | None) -> Path:
     info = _experiment(folder)
-    read = {name: pd.read_csv(folder / f"{name}.csv") for name in ("levels", "differences")}
+    read = {name: _read_table(folder, name) for name in ("levels", "differences")}
     comparison = Comparison(
         **read,
-        costs=pd.read_csv(folder / "costs.csv"),
-        spending=pd.read_csv(folder / "spending.csv"),
+        costs=_read_table(folder, "costs"),
+        spending=_read_table(folder, "spending"),
         series=pd.DataFrame(),
     )
     zone = outcome_zone(read["levels"])
@@ -121,5 +153,19 @@ the reference on common random numbers, with its 90% confidence interval.</p>
 {texts}
 </body></html>
 """
-    out = Path(out) if out else folder / "report.html"
-    return write_text_atomically(out, page)
+    return write_text_atomically(_report_path(folder, out), page)
+
+
+def _report_path(folder: Path, out: str | Path | None) -> Path:
+    """FOLDER/report.html by default; `out` is an .html file, or a folder to hold report.html."""
+    if out is None:
+        return folder / "report.html"
+    out = Path(out)
+    if out.suffix.lower() in (".html", ".htm") and not out.is_dir():
+        prepare_folder(out.parent)
+        return out
+    if out.exists() and not out.is_dir():
+        raise OutputError(
+            f"--out {out}: exists and is not a folder; expected a folder or an .html file"
+        )
+    return prepare_folder(out) / "report.html"

@@ -23,6 +23,7 @@ import pandas as pd
 
 from ..errors import InclusionSimError
 from ..experiment import executor
+from ..files import prepare_folder
 from .abc import abc_smc, history_frame
 from .config import Config, ConfigError, load_config
 from .optimise import optimise
@@ -106,8 +107,7 @@ def _executor(args: argparse.Namespace) -> Iterator[Executor]:
 
 def calibrate(args: argparse.Namespace) -> int:
     config = load_config(args.config)
-    out = args.out or config.path.parent
-    out.mkdir(parents=True, exist_ok=True)
+    out = prepare_folder(args.out or config.path.parent)
     targets = producible(config.setup, config.targets)
     store = Store(config.store)
     names = [p.name for p in config.priors]
@@ -191,8 +191,7 @@ def calibrate(args: argparse.Namespace) -> int:
 
 def sensitivity(args: argparse.Namespace) -> int:
     config = load_config(args.config)
-    out = args.out or config.path.parent
-    out.mkdir(parents=True, exist_ok=True)
+    out = prepare_folder(args.out or config.path.parent)
     settings = config.section("sensitivity")
     priors = (
         select(config.all_priors, settings["parameters"], f"{config.path}: sensitivity.parameters")

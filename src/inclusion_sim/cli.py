@@ -199,7 +199,7 @@ def _load_plugin(plugin: str) -> None:
 
     try:
         load_plugin(plugin)
-    except (ImportError, OSError) as exc:
+    except (ImportError, OSError, SyntaxError) as exc:
         raise ScenarioError(plugin, "--plugin", f"cannot import it ({exc})") from None
 
 

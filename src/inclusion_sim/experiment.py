@@ -233,15 +233,19 @@ def plan_experiment(
     if not scenarios:
         raise InclusionSimError("an experiment needs at least one scenario")
     names = [s.name for s in scenarios]
-    folders: dict[str, str] = {}
+    seen: dict[str, str] = {}  # folder form, ignoring case -> name
     for name in names:
-        other = folders.setdefault(folder_name(name).casefold(), name)
-        if other is not name:
+        key = folder_name(name).casefold()
+        if name in seen.values():
+            raise StoreError(f"scenario name {name!r} is given twice; expected distinct names")
+        if key in seen:
+            other = seen[key]
             raise StoreError(
                 f"scenarios {other!r} and {name!r} would share the run folders "
                 f"{folder_name(name)!r}; expected names that differ by more than case or "
                 "'_' for ' '"
             )
+        seen[key] = name
     replications = replications or scenarios[0].replications
     seed = scenarios[0].seed if seed is None else seed
     specs = plan(scenarios, replications, seed, plugins)

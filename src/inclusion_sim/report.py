@@ -97,6 +97,7 @@ def write_report(folder: str | Path, out: str | Path | None = None) -> Path:
 
 
 def _write_report(folder: Path, out: str | Path | None) -> Path:
+    out = _report_path(folder, out)
     info = _experiment(folder)
     read = {name: _read_table(folder, name) for name in ("levels", "differences")}
     comparison = Comparison(
@@ -153,19 +154,20 @@ the reference on common random numbers, with its 90% confidence interval.</p>
 {texts}
 </body></html>
 """
-    return write_text_atomically(_report_path(folder, out), page)
+    prepare_folder(out.parent, "--out")
+    return write_text_atomically(out, page)
 
 
 def _report_path(folder: Path, out: str | Path | None) -> Path:
-    """FOLDER/report.html by default; `out` is an .html file, or a folder to hold report.html."""
+    """FOLDER/report.html by default; `out` is an .html file, or a folder to hold report.html.
+    Checks only: the folder is created when the report is written."""
     if out is None:
         return folder / "report.html"
     out = Path(out)
     if out.suffix.lower() in (".html", ".htm") and not out.is_dir():
-        prepare_folder(out.parent)
         return out
     if out.exists() and not out.is_dir():
         raise OutputError(
             f"--out {out}: exists and is not a folder; expected a folder or an .html file"
         )
-    return prepare_folder(out) / "report.html"
+    return out / "report.html"

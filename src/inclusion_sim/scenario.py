@@ -139,6 +139,7 @@ SCHEMA: dict[str, dict[str, tuple[Callable[[Any], bool], str]]] = {
     },
 }
 TABLES = ("parameters", "marginals", "actions")
+NO_FILE = "<scenario>"  # the path of scenario data that was not read from a file
 
 
 def load_scenario(path: str | Path, seed: int | None = None) -> Scenario:
@@ -184,7 +185,7 @@ def _merge(base: dict[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
 
 def parse_scenario(
     data: Mapping[str, Any],
-    path: str | Path = "<scenario>",
+    path: str | Path = NO_FILE,
     text: str = "",
     seed: int | None = None,
 ) -> Scenario:
@@ -221,13 +222,15 @@ def parse_scenario(
         values["zones"] = _zones(path, values["zones"])
     if seed is not None:
         values["seed"] = seed
-    if "name" not in values and not valid_name(Path(path).stem):
-        stem = Path(path).stem
-        raise ScenarioError(
-            path, "name", f"missing, and the file's name {stem!r} is not {_NAME_EXPECTED}"
-        )
+    if "name" not in values:  # named after its file (data without a file: "scenario")
+        stem = Path(path).stem if path != NO_FILE else "scenario"
+        if not valid_name(stem):
+            raise ScenarioError(
+                path, "name", f"missing, and the file's name {stem!r} is not {_NAME_EXPECTED}"
+            )
+        values["name"] = stem
     return Scenario(
-        name=values.pop("name", Path(path).stem),
+        name=values.pop("name"),
         parameters=_parameters(path, data.get("parameters", {})),
         marginals=_marginals(path, data.get("marginals", {})),
         actions=_actions(path, data.get("actions", {})),

@@ -30,6 +30,7 @@ class HelperLevers(Levers):
 class Helper(Action):
     name = "test_helper"
     lever_groups = (HelperLevers,)
+    budget_lines = (("metropolis", "test_visits"), ("state", "test_admin"))
     outputs = (
         Indicator(
             "test_helped",

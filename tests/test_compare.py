@@ -24,15 +24,18 @@ def helper():
     REGISTRY.pop(helpers_actions.Helper.name, None)
 
 
-def scenario(name, budget):
-    data = {
+def _data(name, budget):
+    return {
         "name": name,
         "seed": 2,
         "territory": {"zones": ["saint_fons", "venissieux"], "scale": 0.05},
         "horizon": {"months": 12},
         "actions": {"test_helper": {"budget": budget}},
     }
-    return parse_scenario(data, f"{name}.toml")
+
+
+def scenario(name, budget):
+    return parse_scenario(_data(name, budget), f"{name}.toml")
 
 
 @pytest.fixture
@@ -122,3 +125,79 @@ def test_library_compare_runs_scenarios_or_reads_a_folder(helper, tmp_path):
     assert isinstance(ran, ism.Comparison) and len(ran.levels) > 0
     pd.testing.assert_frame_equal(ran.differences, read.differences)
     assert set(ran.differences["scenario"]) == {"large"}
+
+
+# --- cost attribution: an action's outcomes cost its own spending -----------------------------
+
+
+@pytest.mark.parametrize(
+    "file, scale",
+    [
+        ("energy_renovation_first.toml", 0.05),
+        ("clauses_double_hours.toml", 0.02),
+        ("dropout_budget.toml", 0.3),
+    ],
+)
+def test_every_line_an_action_pays_from_is_declared(file, scale):
+    from inclusion_sim.scenario import with_overrides
+    from inclusion_sim.simulation import simulate
+
+    scenario = with_overrides(load_scenario(ROOT / "scenarios" / file), scale=scale, months=14)
+    model = simulate(scenario)
+    (action,) = model.actions
+    opened = set(model.ledger.budget)
+    paid = set(zip(model.ledger.entries()["funder"], model.ledger.entries()["line"], strict=True))
+    assert paid, "the action spent nothing: the test proves nothing"
+    assert opened | paid <= set(action.budget_lines)
+
+
+def _attribution_frames():
+    """Two actions A and B; scenario 'alt' changes A, which also moves B's spending a little."""
+    rows, spend = [], []
+    for scenario, a_gain, a_spent, b_spent in (
+        ("ref", 0.0, 1000.0, 500.0),
+        ("alt", 10.0, 3000.0, 520.0),
+    ):
+        for rep in range(3):
+            for indicator, value in (("a_outcome", a_gain + rep), ("b_outcome", 5.0 + rep)):
+                rows.append((scenario, rep, 0, 12, "Territory", indicator, value))
+            spend += [
+                (scenario, rep, 0, 12, "city", "a line", a_spent),
+                (scenario, rep, 0, 12, "state", "b line", b_spent),
+            ]
+    keys = ["scenario", "replication", "sample", "month"]
+    indicators = pd.DataFrame(rows, columns=[*keys, "zone", "indicator", "value"])
+    spending = pd.DataFrame(spend, columns=[*keys, "funder", "line", "amount"])
+    actions = [
+        cmp.CostedAction("A", {"a_outcome": "increase"}, (("city", "a line"),)),
+        cmp.CostedAction("B", {"b_outcome": "increase"}, (("state", "b line"),)),
+    ]
+    return indicators, spending, actions
+
+
+def test_cost_per_outcome_divides_the_actions_own_spending_for_the_actions_changed():
+    indicators, spending, actions = _attribution_frames()
+    costs = cmp.cost_per_outcome(indicators, spending, ["ref", "alt"], actions, {"alt": {"A"}})
+    (row,) = costs.to_dict("records")  # no cost per B outcome: 'alt' does not change B
+    assert (row["action"], row["outcome"]) == ("A", "a_outcome")
+    assert row["extra_spending"] == 2000.0  # A's line only, not B's extra 20
+    assert row["cost_per_outcome"] == pytest.approx(200.0)
+    # Without knowing what changed, an action whose own spending moved gets its row.
+    fallback = cmp.cost_per_outcome(indicators, spending, ["ref", "alt"], actions)
+    assert set(fallback["action"]) == {"A", "B"}
+    assert fallback.set_index("action").loc["B", "extra_spending"] == 20.0
+
+
+def test_changed_actions_are_read_from_the_runs_settings(helper, tmp_path):
+    small_, large = scenario("small", 1500.0), scenario("large", 3000.0)
+    priced = parse_scenario(
+        {**_data("priced", 1500.0), "parameters": {"living_floor": 450.0}}, "priced.toml"
+    )
+    run_experiment([small_, large, priced], tmp_path, 2)
+    store = Store(tmp_path)
+    assert cmp.changed_actions(store, ["small", "large", "priced"]) == {
+        "large": {"test_helper"},
+        "priced": set(),
+    }
+    costs = cmp.compare_folder(tmp_path).costs
+    assert set(costs["scenario"]) == {"large"}  # a core parameter change costs no action

@@ -11,18 +11,20 @@ Statistics (each a function of tidy frames with run keys scenario, replication, 
   the same random numbers; the mean difference and its 90% confidence interval (Student t on the
   paired differences), and for reference the unpaired interval (Welch) that independent runs
   would give;
-- cost per outcome: for each action outcome (an indicator declared with an `outcome`) present in
-  the results, the extra spending (all funders, whole horizon) divided by the outcome gained,
-  i.e. the change of the outcome's territory value at the end of the horizon, signed so that a
-  gain is positive (a decrease for "decrease" outcomes). Outcomes should therefore be stocks or
-  cumulative counts. The estimate is a ratio of mean paired changes; its 90% interval is a
-  bootstrap over pairs; it is left empty when the mean gain is not positive;
+- cost per outcome: for each action's outcomes (its indicators declared with an `outcome`)
+  present in the results, the extra spending on that action's own budget lines
+  (`Action.budget_lines`, whole horizon) divided by the outcome gained, i.e. the change of the
+  outcome's territory value at the end of the horizon, signed so that a gain is positive (a
+  decrease for "decrease" outcomes); only for scenarios that change the action (its levers, its
+  parameters, or whether it is enabled), so a change to one action never gets a cost per outcome
+  of another. Outcomes should therefore be stocks or cumulative counts. The estimate is a ratio
+  of mean paired changes; its 90% interval is a bootstrap over pairs; it is left empty when the
+  mean gain is not positive;
 - spending per funder and budget line: mean and 90% range over runs of the horizon's total.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from functools import partial
@@ -38,7 +40,7 @@ from .actions import REGISTRY
 from .experiment import run_experiment
 from .files import write_atomically
 from .indicators import TOTAL, ratio, year_values
-from .scenario import Scenario, load_scenario
+from .scenario import Scenario, folder_name, load_scenario
 from .store import KEYS, Store
 
 PAIR = ["replication", "sample"]
@@ -72,58 +74,90 @@ def compare(
     source: str | Path | Sequence[Scenario | str | Path],
     out: str | Path | None = None,
     replications: int | None = None,
-    outcomes: dict[str, str] | None = None,
     **experiment: Any,
 ) -> Comparison:
     """Compare scenarios (objects or TOML paths; the first is the reference) or the runs of an
     experiment folder. Scenarios are run first (or resumed) into `out`, default
     results/compare-<names>; `experiment` goes to `run_experiment` (seed, executor, ...)."""
     if isinstance(source, str | Path) and Path(source).is_dir():
-        return compare_folder(source, outcomes)
+        return compare_folder(source)
     scenarios = [s if isinstance(s, Scenario) else load_scenario(s) for s in source]
-    out = out or Path("results") / "-".join(["compare", *(s.name for s in scenarios)])
+    out = out or Path("results") / "-".join(["compare", *(folder_name(s.name) for s in scenarios)])
     run_experiment(scenarios, out, replications, **experiment)
-    return compare_folder(out, outcomes)
+    return compare_folder(out)
+
+
+@dataclass(frozen=True)
+class CostedAction:
+    """What cost-per-outcome rows divide: an action's spending on its own budget lines, by the
+    gain of each of its outcomes."""
+
+    name: str
+    outcomes: dict[str, str]  # indicator -> "increase" or "decrease"
+    lines: tuple[tuple[str, str], ...]  # (funder, line)
+
+
+def costed_actions() -> list[CostedAction]:
+    """Every registered action that declares outcomes."""
+    actions = []
+    for cls in REGISTRY.values():
+        outcomes = {i.name: i.outcome for i in cls.outputs if i.outcome}
+        if outcomes:
+            actions.append(CostedAction(cls.name, outcomes, tuple(cls.budget_lines)))
+    return actions
 
 
 def compare_results(
     indicators: pd.DataFrame,
     spending: pd.DataFrame,
     order: Sequence[str] | None = None,
-    outcomes: dict[str, str] | None = None,
+    changed: dict[str, set[str]] | None = None,
     start_month: int = 1,
 ) -> Comparison:
     """Compare the scenarios of an experiment's results; the first of `order` is the reference.
 
-    `outcomes` (indicator -> "increase"/"decrease") defaults to every registered action's;
-    `start_month` is the calendar month of the runs' first step (for year-to-date indicators).
+    `changed` maps each scenario to the actions it changes against the reference (cost rows are
+    given for those only; by default, the actions whose own spending differs); `start_month` is
+    the calendar month of the runs' first step (for year-to-date indicators).
     """
     order = list(order or dict.fromkeys(indicators["scenario"]))
-    outcomes = outcomes if outcomes is not None else action_outcomes()
     values = run_values(indicators, start_month)
     return Comparison(
         levels=levels(values, order),
         differences=differences(values, order),
-        costs=cost_per_outcome(indicators, spending, order, outcomes),
+        costs=cost_per_outcome(indicators, spending, order, costed_actions(), changed),
         spending=spending_per_funder(indicators, spending, order),
         series=series(indicators, order),
     )
 
 
-def compare_folder(folder: str | Path, outcomes: dict[str, str] | None = None) -> Comparison:
+def compare_folder(folder: str | Path) -> Comparison:
     """Compare the runs stored in an experiment folder."""
     store = Store(folder)
     indicators, spending = store.load("indicators"), store.load("spending")
-    info = store.root / "experiment.json"
-    start = json.loads(info.read_text()).get("start", "2017-01") if info.exists() else "2017-01"
+    order = store.scenario_order()
+    start = (store.experiment() or {}).get("start", "2017-01")
     return compare_results(
-        indicators, spending, store.scenario_order(), outcomes, int(start.split("-")[1])
+        indicators, spending, order, changed_actions(store, order), int(start.split("-")[1])
     )
 
 
-def action_outcomes() -> dict[str, str]:
-    """Outcome indicators of every registered action: name -> "increase" or "decrease"."""
-    return {i.name: i.outcome for cls in REGISTRY.values() for i in cls.outputs if i.outcome}
+def changed_actions(store: Store, order: Sequence[str]) -> dict[str, set[str]]:
+    """Per scenario, the actions whose levers, parameters (`<action>.<name>`) or enabled state
+    differ from the reference scenario's, read from the runs' manifests."""
+    settings = {}
+    for manifest in store.manifests():
+        settings.setdefault(manifest["scenario"], manifest.get("scenario_settings", {}))
+
+    def of(scenario: str, action: str) -> tuple:
+        s = settings.get(scenario, {})
+        own = {k: v for k, v in s.get("parameters", {}).items() if k.startswith(f"{action}.")}
+        return s.get("actions", {}).get(action), sorted(own.items())
+
+    names = {a for s in settings.values() for a in s.get("actions", {})}
+    return {
+        scenario: {a for a in names if of(scenario, a) != of(order[0], a)} for scenario in order[1:]
+    }
 
 
 def run_values(indicators: pd.DataFrame, start_month: int = 1) -> pd.DataFrame:
@@ -225,8 +259,15 @@ def _runs(indicators: pd.DataFrame) -> pd.DataFrame:
     return indicators[KEYS].drop_duplicates().reset_index(drop=True)
 
 
-def run_spending(indicators: pd.DataFrame, spending: pd.DataFrame) -> pd.DataFrame:
-    """Total spending of each run (zero for runs that spent nothing)."""
+def run_spending(
+    indicators: pd.DataFrame,
+    spending: pd.DataFrame,
+    lines: Iterable[tuple[str, str]] | None = None,
+) -> pd.DataFrame:
+    """Total spending of each run on `lines` (funder, line; default all), zero for none."""
+    if lines is not None:
+        keys = pd.MultiIndex.from_frame(spending[["funder", "line"]])
+        spending = spending[keys.isin(list(lines))]
     totals = spending.groupby(KEYS, sort=False)["amount"].sum().rename("spent").reset_index()
     out = _runs(indicators).merge(totals, on=KEYS, how="left")
     return out.fillna({"spent": 0.0})
@@ -242,45 +283,54 @@ def cost_per_outcome(
     indicators: pd.DataFrame,
     spending: pd.DataFrame,
     order: Sequence[str],
-    outcomes: dict[str, str],
+    actions: Sequence[CostedAction],
+    changed: dict[str, set[str]] | None = None,
     resamples: int = 2000,
 ) -> pd.DataFrame:
-    """Euros of extra spending per unit of outcome gained, per scenario after the first."""
+    """Euros of an action's extra spending per unit of its outcome gained, per scenario after
+    the first that changes the action (`changed`; default: whose spending on it differs)."""
     zone, last = outcome_zone(indicators), indicators["month"].max()
     final = indicators[(indicators["zone"] == zone) & (indicators["month"] == last)]
-    spent = run_spending(indicators, spending)
     rng = np.random.default_rng(0)
     rows = []
-    for indicator, way in outcomes.items():
-        outcome = final[final["indicator"] == indicator][[*KEYS, "value"]]
-        if outcome.empty:
-            continue
-        runs = spent.merge(outcome, on=KEYS)
-        reference = runs[runs["scenario"] == order[0]]
-        for name in order[1:]:
-            pairs = runs[runs["scenario"] == name].merge(reference, on=PAIR, suffixes=("", "_ref"))
-            if pairs.empty:  # the outcome exists in one scenario only: nothing to pair
+    for action in actions:
+        spent = run_spending(indicators, spending, action.lines)
+        for indicator, way in action.outcomes.items():
+            outcome = final[final["indicator"] == indicator][[*KEYS, "value"]]
+            if outcome.empty:
                 continue
-            extra = (pairs["spent"] - pairs["spent_ref"]).to_numpy()
-            gain = (pairs["value"] - pairs["value_ref"]).to_numpy()
-            gain = -gain if way == "decrease" else gain
-            draws = rng.integers(0, len(pairs), size=(resamples, len(pairs)))
-            boot = _ratio(extra[draws].mean(axis=1), gain[draws].mean(axis=1))
-            q = (1 - LEVEL) / 2
-            rows.append(
-                {
-                    "scenario": name,
-                    "reference": order[0],
-                    "outcome": indicator,
-                    "extra_spending": extra.mean(),
-                    "outcome_gained": gain.mean(),
-                    "cost_per_outcome": _ratio(extra.mean(), gain.mean()),
-                    "low": np.nanquantile(boot, q) if np.isfinite(boot).any() else np.nan,
-                    "high": np.nanquantile(boot, 1 - q) if np.isfinite(boot).any() else np.nan,
-                    "pairs": len(pairs),
-                }
-            )
-    columns = ["scenario", "reference", "outcome", "extra_spending", "outcome_gained"]
+            runs = spent.merge(outcome, on=KEYS)
+            reference = runs[runs["scenario"] == order[0]]
+            for name in order[1:]:
+                pairs = runs[runs["scenario"] == name].merge(
+                    reference, on=PAIR, suffixes=("", "_ref")
+                )
+                if pairs.empty:  # the outcome exists in one scenario only: nothing to pair
+                    continue
+                extra = (pairs["spent"] - pairs["spent_ref"]).to_numpy()
+                touched = extra.any() if changed is None else action.name in changed[name]
+                if not touched:
+                    continue
+                gain = (pairs["value"] - pairs["value_ref"]).to_numpy()
+                gain = -gain if way == "decrease" else gain
+                draws = rng.integers(0, len(pairs), size=(resamples, len(pairs)))
+                boot = _ratio(extra[draws].mean(axis=1), gain[draws].mean(axis=1))
+                q = (1 - LEVEL) / 2
+                rows.append(
+                    {
+                        "scenario": name,
+                        "reference": order[0],
+                        "action": action.name,
+                        "outcome": indicator,
+                        "extra_spending": extra.mean(),
+                        "outcome_gained": gain.mean(),
+                        "cost_per_outcome": _ratio(extra.mean(), gain.mean()),
+                        "low": np.nanquantile(boot, q) if np.isfinite(boot).any() else np.nan,
+                        "high": np.nanquantile(boot, 1 - q) if np.isfinite(boot).any() else np.nan,
+                        "pairs": len(pairs),
+                    }
+                )
+    columns = ["scenario", "reference", "action", "outcome", "extra_spending", "outcome_gained"]
     return pd.DataFrame(rows, columns=[*columns, "cost_per_outcome", "low", "high", "pairs"])
 
 

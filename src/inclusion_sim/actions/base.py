@@ -41,6 +41,8 @@ class Action:
     name: ClassVar[str]
     lever_groups: ClassVar[tuple[type[Levers], ...]] = ()
     outputs: ClassVar[tuple[Indicator, ...]] = ()
+    # the ledger lines (funder, line) the action pays from: what its outcomes cost
+    budget_lines: ClassVar[tuple[tuple[str, str], ...]] = ()
 
     def __init__(self, model: InclusionModel, **levers: Any):
         self.model = model

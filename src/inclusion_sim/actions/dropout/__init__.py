@@ -46,6 +46,7 @@ def _count(name: str, description: str, **kw) -> Indicator:
 class Dropout(Action):
     name = "dropout"
     lever_groups = (SchoolLevers, CommitteeLevers, EducatorLevers)
+    budget_lines = ((FUNDER, LINE),)
     outputs = (
         Indicator(
             "dropout_pupils", "pupils", "stock", "pupils in the tracked grades of priority schools"

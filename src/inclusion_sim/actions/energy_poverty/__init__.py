@@ -18,11 +18,11 @@ from ...codes import SOCIAL
 from ...declarations import Indicator
 from ...indicators import energy_poor_document, per_zone, ratio, with_total
 from ..base import Action, register
-from . import renovation
+from . import fsl, renovation
 from .fsl import FslLevers, SolidarityHousingFund
 from .records import Records
 from .renovation import RenovationLevers
-from .soliha import Soliha, SolihaLevers
+from .soliha import CONVENTION, Soliha, SolihaLevers
 
 
 def _flow(name: str, unit: str, description: str, **kw) -> Indicator:
@@ -33,6 +33,7 @@ def _flow(name: str, unit: str, description: str, **kw) -> Indicator:
 class EnergyPoverty(Action):
     name = "energy_poverty"
     lever_groups = (FslLevers, SolihaLevers, RenovationLevers)
+    budget_lines = ((fsl.FUNDER, fsl.LINE), CONVENTION, renovation.RENOVATION, renovation.TOP_UP)
     outputs = (
         _flow("fsl_applications", "households", "FSL energy-aid sheets filled by social workers"),
         _flow(

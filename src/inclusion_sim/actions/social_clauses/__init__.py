@@ -49,6 +49,7 @@ FIGURES = {  # the indicators cover the last 12 months: the 2017 figures are yea
     "clause_persons_employed": "action5.persons_employed",
     "clause_contract_months": "action5.contract_duration",
 }
+FACILITATOR_LINE = ("Metropolis", "clause facilitator")  # paid monthly from a yearly line
 HEADLINE = ("clause_hours", "clause_persons_employed", "clause_women_share")
 
 
@@ -136,6 +137,7 @@ OUTPUTS: tuple[Indicator, ...] = (
 class SocialClauses(Action):
     name = "social_clauses"
     lever_groups = (ProcurementLevers, TargetingLevers, FacilitatorLevers)
+    budget_lines = (FACILITATOR_LINE,)
     outputs = OUTPUTS
 
     def __init__(self, model, **levers: Any):
@@ -234,7 +236,7 @@ class SocialClauses(Action):
 
     def _pay_facilitator(self, step: int) -> None:
         """The Metropolis pays the provider monthly from a yearly line (3.5.6)."""
-        ledger, line = self.model.ledger, ("Metropolis", "clause facilitator")
+        ledger, line = self.model.ledger, FACILITATOR_LINE
         if line not in ledger.budget or self.model.calendar_month[1] == 1:
             ledger.open_line(*line, self.yearly_cost)
         self.payments.append((step, ledger.pay(*line, self.yearly_cost / 12, step)))

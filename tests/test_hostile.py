@@ -199,6 +199,40 @@ SETTINGS = {
     ),
 }
 
+# --- levers and parameters: checked by their declarations (declarations.py, parameters.py) ---
+
+
+def _lever(action: str, text: str, *expect: str) -> Case:
+    return _scenario(f"[actions.{action}]\n{text}\n", f"actions.{action}", *expect)
+
+
+def _parameter(text: str, *expect: str) -> Case:
+    return _scenario(f"[parameters]\n{text}\n", "parameters.", *expect)
+
+
+VALUES = {
+    "job_finding_rate_minus_5": _parameter("job_finding_rate = -5.0", "job_finding_rate", "-5.0"),
+    "job_finding_rate_nan": _parameter("job_finding_rate = nan", "job_finding_rate", "nan"),
+    "warmup_months_inf": _parameter("warmup_months = inf", "warmup_months", "inf"),
+    "warmup_months_ten_million": _parameter("warmup_months = 10000000", "warmup_months", "120"),
+    "warmup_months_negative": _parameter("warmup_months = -1", "warmup_months"),
+    "warmup_months_fraction": _parameter("warmup_months = 1.5", "warmup_months"),
+    "living_floor_text": _parameter('living_floor = "low"', "living_floor", "'low'"),
+    "shares_wrong_length": _parameter("household_size_shares = [1.0]", "household_size_shares"),
+    "action_parameter_nan": _parameter("energy_poverty.take_up = nan", "energy_poverty.take_up"),
+    "fsl_budget_nan": _lever("energy_poverty", "fsl_budget = nan", "fsl_budget", "nan"),
+    "fsl_budget_negative": _lever("energy_poverty", "fsl_budget = -1", "fsl_budget"),
+    "referral_rate_1_5": _lever("energy_poverty", "referral_rate = 1.5", "referral_rate"),
+    "soliha_zones_unknown": _lever("energy_poverty", 'soliha_zones = ["lyon"]', "lyon"),
+    "when_exhausted_unknown": _lever("energy_poverty", 'fsl_when_exhausted = "x"', "'queue'"),
+    "priority_weight_inf": _lever("social_clauses", "priority_weight = inf", "priority_weight"),
+    "clause_rate_nan": _lever("social_clauses", "clause_rate = {roads = nan}", "clause_rate"),
+    "family_agreement_2": _lever("dropout", "family_agreement_rate = 2.0", "family_agreement"),
+    "educators_unknown_zone": _lever("dropout", "educators = {lyon = 1}", "lyon"),
+    "enabled_not_bool": _lever("dropout", 'enabled = "yes"', "enabled", "true or false"),
+    "unknown_lever": _lever("dropout", "budjet = 5", "budjet", "did you mean 'budget'"),
+}
+
 # --- command-line arguments and folders -------------------------------------------------------
 
 EXPERIMENT = json.dumps({"scenarios": ["small"]})
@@ -452,7 +486,7 @@ ARGS = {
     ),
 }
 
-CASES = {**FILES, **NAMES, **MARGINALS, **SETTINGS, **ARGS}
+CASES = {**FILES, **NAMES, **MARGINALS, **SETTINGS, **VALUES, **ARGS}
 
 
 def tree(root: Path) -> dict[str, int]:

@@ -42,7 +42,7 @@ def test_compare_then_report_writes_one_self_contained_html(tmp_path):
     assert "cost_per_outcome" in result.stdout and "110.00" in result.stdout
     for name in ("levels", "differences", "costs", "spending", "series"):
         assert len(pd.read_csv(out / f"{name}.csv")) > 0, name
-    for name in ("series", "differences", "costs"):
+    for name in ("series_core", "differences_core", "costs"):
         assert (out / f"{name}.png").read_bytes().startswith(b"\x89PNG")
 
     again = cli("compare", out, *plugin)  # over the folder: nothing is re-run

@@ -46,7 +46,7 @@ def test_run_writes_tidy_results_table_and_plot(tmp_path):
     csv = pd.read_csv(tmp_path / "out" / "indicators.csv")
     parquet = pd.read_parquet(tmp_path / "out" / "indicators.parquet")
     assert len(csv) == len(parquet) == 15 * 8  # months 0..14, 8 indicators, one zone
-    png = (tmp_path / "out" / "indicators.png").read_bytes()
+    png = (tmp_path / "out" / "indicators_core.png").read_bytes()
     assert png.startswith(b"\x89PNG")
     assert not list((tmp_path / "out").glob(".*tmp*"))
 

@@ -33,6 +33,11 @@ def indicators() -> dict[str, Indicator]:
     return {i.name: i for i in declared}
 
 
+def indicator_groups() -> dict[str, tuple[Indicator, ...]]:
+    """ "core" and each registered action -> its declared indicators, in declaration order."""
+    return {"core": CORE_INDICATORS, **{name: cls.outputs for name, cls in REGISTRY.items()}}
+
+
 def levers() -> pd.DataFrame:
     """Every lever (kind "lever", set in a scenario's [actions.<action>] table) and parameter
     (kind "parameter", set in [parameters]): name, action ("core" for the core), kind, default,

@@ -13,7 +13,13 @@ import pandas as pd
 
 from . import report
 from .calibration.cli import add_commands as add_calibration_commands
-from .comparison import compare_folder, headline, outcome_zone
+from .comparison import (
+    compare_folder,
+    headline,
+    headline_names,
+    outcome_zone,
+    replication_warning,
+)
 from .errors import InclusionSimError
 from .experiment import executor, plan_experiment, run_experiment
 from .files import prepare_folder, write_atomically, writer_lock
@@ -90,6 +96,10 @@ def main(argv: list[str] | None = None) -> int:
             action="append",
             default=[],
             help="module or .py file registering extra actions (repeatable)",
+        )
+    for sub in (run, compare):
+        sub.add_argument(
+            "--all", action="store_true", help="print every indicator, not only the headline ones"
         )
     for sub in (run, experiment, compare):
         sub.add_argument("--scale", type=float, help="territory scale overriding the scenarios'")
@@ -220,16 +230,21 @@ def _compare(args: argparse.Namespace) -> int:
         comparison = compare_folder(out)
         report.save(comparison, out)
     zone = outcome_zone(comparison.levels)
+    present = comparison.levels["indicator"].unique()
+    shown = None if args.all else headline_names(present)
+    which = "every indicator" if args.all else "headline indicators (--all for every one)"
     with pd.option_context(
-        "display.width", 140, "display.max_rows", 400, "display.float_format", "{:,.2f}".format
+        "display.width", 160, "display.max_rows", 1000, "display.float_format", "{:,.2f}".format
     ):
-        print(
-            f"\n{zone}, mean over the last 12 months; difference paired with the first scenario\n"
-        )
-        print(headline(comparison, zone).to_string(index=False, na_rep=""))
+        print(f"\n{zone}, last 12 months, {which}; difference paired with the first scenario")
+        print(f"({report.SUMMARY})\n")
+        print(headline(comparison, zone, shown).to_string(index=False, na_rep=""))
         if not comparison.costs.empty:
-            print("\nCost per outcome (euros of extra spending per unit gained, 90% CI)\n")
+            print("\nCost per outcome (euros of the action's extra spending per unit gained)\n")
             print(comparison.costs.to_string(index=False))
+    warning = replication_warning(comparison.levels)
+    if warning:
+        print(f"\nWarning: {warning}.")
     print(f"\nWrote tables (CSV) and figures (PNG) to {out}; report: inclusion-sim report {out}")
     return 0
 
@@ -271,21 +286,31 @@ def _run(args: argparse.Namespace) -> int:
         write_atomically(out / "indicators.parquet", lambda p: results.to_parquet(p, index=False))
         write_atomically(out / "summary.csv", lambda p: table.to_csv(p, index=False))
         start = f"{scenario.start_year}-{scenario.start_month:02d}"
-        units = model.indicator_units()
-        write_atomically(
-            out / "indicators.png",
-            lambda p: plot_indicators(results, p, start, title=scenario.name, units=units),
-        )
-
+        for stale in out.glob("indicators_*.png"):  # a previous run's figures
+            stale.unlink()
+        figures = []
+        for key, indicators in report.figure_groups(results["indicator"].unique()):
+            title = f"{scenario.name}: {key.replace('_', ' ')}"
+            figures.append(
+                write_atomically(
+                    out / f"indicators_{key}.png",
+                    lambda p, i=indicators, t=title: plot_indicators(results, p, i, start, t),
+                ).name
+            )
+    shown = (
+        table if args.all else table[table["indicator"].isin(headline_names(table["indicator"]))]
+    )
+    which = "every indicator" if args.all else "headline indicators (--all for every one)"
     with pd.option_context(
-        "display.width", 120, "display.max_rows", 200, "display.float_format", "{:,.2f}".format
+        "display.width", 140, "display.max_rows", 2000, "display.float_format", "{:,.2f}".format
     ):
         print(
             f"\n{scenario.name}: {scenario.months} months from {start}, scale {scenario.scale}, "
-            f"seed {scenario.seed}\n"
+            f"seed {scenario.seed}; first and last 12 months, {which}"
         )
-        print(table.to_string(index=False))
-    print(f"\nWrote {out}/indicators.csv, indicators.parquet, summary.csv and indicators.png")
+        print(f"({report.SUMMARY})\n")
+        print(shown.to_string(index=False, na_rep=""))
+    print(f"\nWrote {out}/: indicators.csv, indicators.parquet, summary.csv, {', '.join(figures)}")
     return 0
 
 

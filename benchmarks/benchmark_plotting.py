@@ -3,7 +3,9 @@
 Each case runs `inclusion-sim run` or `inclusion-sim compare` in a fresh child process, as a user
 would, and times the whole process from outside (interpreter start, imports, simulation, tables,
 figures). Inside the child, every figure function of `inclusion_sim.plots` is wrapped with a
-timer; matplotlib is imported lazily by the first figure, so its import counts as plotting.
+timer; matplotlib is imported lazily by the first figure, so its import counts as plotting. The
+CPU time of the child (user + system) and of its figures is reported too: on a shared machine it
+is steadier than wall time. Compares run with one worker, in the process.
 
     .venv/bin/python benchmarks/benchmark_plotting.py [--repeat 3]
 
@@ -31,24 +33,27 @@ scale = 0.2
 months = 24
 """
 CHILD = """
-import sys, time
+import resource, sys, time
 from inclusion_sim import cli, plots
-spent = [0.0]
+spent = [0.0, 0.0]
 def timed(function):
     def wrapper(*args, **kwargs):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         try:
             return function(*args, **kwargs)
         finally:
             spent[0] += time.perf_counter() - started
+            spent[1] += time.process_time() - cpu
     return wrapper
-for name in ("plot_indicators", "plot_series", "plot_differences", "plot_costs"):
+for name in ("plot_indicators", "plot_series", "plot_costs"):
     setattr(plots, name, timed(getattr(plots, name)))
     for module in (cli, cli.report):
         if hasattr(module, name):
             setattr(module, name, getattr(plots, name))
 status = cli.main(sys.argv[1:])
-print(f"PLOTTING {spent[0]:.4f}", file=sys.stderr)
+usage = resource.getrusage(resource.RUSAGE_SELF)
+cpu = usage.ru_utime + usage.ru_stime
+print(f"PLOTTING {spent[0]:.4f} {spent[1]:.4f} {cpu:.4f}", file=sys.stderr)
 sys.exit(status)
 """
 
@@ -104,7 +109,8 @@ def cases(folder: Path) -> dict[str, list[str]]:
     }
 
 
-def measure(argv: list[str], cwd: Path) -> tuple[float, float]:
+def measure(argv: list[str], cwd: Path) -> tuple[float, float, float, float]:
+    """Wall seconds of the process and of its figures; CPU seconds of both."""
     started = time.perf_counter()
     child = subprocess.run(
         [sys.executable, "-c", CHILD, *argv], cwd=cwd, capture_output=True, text=True
@@ -112,8 +118,8 @@ def measure(argv: list[str], cwd: Path) -> tuple[float, float]:
     wall = time.perf_counter() - started
     if child.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed:\n{child.stderr}")
-    plotting = float(child.stderr.rsplit("PLOTTING ", 1)[1].split()[0])
-    return wall, plotting
+    plotting, plotting_cpu, cpu = map(float, child.stderr.rsplit("PLOTTING ", 1)[1].split()[:3])
+    return wall, plotting, cpu, plotting_cpu
 
 
 def main() -> None:
@@ -124,18 +130,28 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         names = list(cases(Path(tmp)))
     for case in names:
-        walls, plots = [], []
+        samples = []
         for _ in range(args.repeat):
             with tempfile.TemporaryDirectory() as tmp:  # a fresh folder: nothing to resume
-                argv = cases(Path(tmp))[case]
-                wall, plotting = measure(argv, Path(tmp))
-            walls.append(wall)
-            plots.append(plotting)
-        wall, plotting = statistics.median(walls), statistics.median(plots)
-        rows.append(
-            {"case": case, "wall_s": wall, "plotting_s": plotting, "share": plotting / wall}
+                samples.append(measure(cases(Path(tmp))[case], Path(tmp)))
+        wall, plotting, cpu, plotting_cpu = (
+            statistics.median(x) for x in zip(*samples, strict=True)
         )
-        print(f"{case}: wall {wall:.2f} s, plotting {plotting:.2f} s ({plotting / wall:.0%})")
+        rows.append(
+            {
+                "case": case,
+                "wall_s": wall,
+                "plotting_s": plotting,
+                "share": plotting / wall,
+                "cpu_s": cpu,
+                "plotting_cpu_s": plotting_cpu,
+                "cpu_share": plotting_cpu / cpu,
+            }
+        )
+        print(
+            f"{case}: wall {wall:.2f} s, plotting {plotting:.2f} s ({plotting / wall:.0%}); "
+            f"CPU {cpu:.2f} s, plotting {plotting_cpu:.2f} s ({plotting_cpu / cpu:.0%})"
+        )
     out = ROOT / "benchmarks" / "results" / "plotting.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(rows, indent=1))

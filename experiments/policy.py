@@ -19,9 +19,15 @@ from pathlib import Path
 import pandas as pd
 
 from inclusion_sim import ScenarioError, load_scenario, report
-from inclusion_sim.comparison import compare_folder, headline, outcome_zone
-from inclusion_sim.experiment import ExperimentError, executor, run_experiment
-from inclusion_sim.store import StoreError
+from inclusion_sim.comparison import (
+    compare_folder,
+    headline,
+    headline_names,
+    outcome_zone,
+    replication_warning,
+)
+from inclusion_sim.errors import InclusionSimError
+from inclusion_sim.experiment import executor, run_experiment
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -42,7 +48,7 @@ def answer(
     args = parser.parse_args()
     try:
         _answer(question, scenarios, indicators, args)
-    except (ScenarioError, StoreError, ExperimentError) as exc:
+    except InclusionSimError as exc:
         print(f"{script}: error: {exc}", file=sys.stderr)
         sys.exit(2)
     except KeyboardInterrupt:
@@ -74,11 +80,15 @@ def _answer(question, scenarios, indicators, args) -> None:
     report.save(comparison, args.out)
     page = report.write_report(args.out)
     zone = outcome_zone(comparison.levels)
-    shown = [i for i in indicators or [] if i in set(comparison.levels["indicator"])]
+    present = comparison.levels["indicator"].unique()
+    shown = [i for i in indicators or [] if i in set(present)] or headline_names(present)
     with pd.option_context("display.width", 140, "display.float_format", "{:,.2f}".format):
-        print(f"\n{zone}, mean over the last 12 months; difference paired with {loaded[0].name}\n")
-        print(headline(comparison, zone, shown or None).to_string(index=False, na_rep=""))
+        print(f"\n{zone}, last 12 months; difference paired with {loaded[0].name}")
+        print(f"({report.SUMMARY})\n")
+        print(headline(comparison, zone, shown).to_string(index=False, na_rep=""))
         if not comparison.costs.empty:
-            print("\nCost per outcome (euros of extra spending per unit gained, 90% CI)\n")
+            print("\nCost per outcome (euros of the action's extra spending per unit gained)\n")
             print(comparison.costs.to_string(index=False))
+    if replication_warning(comparison.levels):
+        print(f"\nWarning: {replication_warning(comparison.levels)}.")
     print(f"\nTables and figures in {args.out}; report: {page}")

@@ -602,13 +602,13 @@ def test_smallest_scale_named_for_an_empty_zone_gives_it_households():
 
 
 def test_memory_estimate_bounds_a_measured_run_and_the_limit_is_overridable(monkeypatch):
-    from inclusion_sim.preflight import GIB, check_run, zone_agents
+    from inclusion_sim.preflight import BASE_BYTES, BYTES_PER_AGENT, GIB, check_run, zone_agents
     from inclusion_sim.scenario import ScenarioError, parse_scenario
 
     data = {"territory": {"zones": ["saint_fons", "venissieux"], "scale": 0.5}}
     scenario = parse_scenario(data, "s.toml")
     agents = sum(h + p for h, p in zone_agents(scenario).values())
-    estimate = (300 * 2**20 + 500 * agents) / GIB
+    estimate = (BASE_BYTES + BYTES_PER_AGENT * agents) / GIB
     measure = (
         "import resource, inclusion_sim as ism\n"
         "m = ism.InclusionModel(zones=['saint_fons', 'venissieux'], scale=0.5, seed=1)\n"

@@ -127,7 +127,6 @@ def test_figures_hold_at_most_12_panels_and_fit_a_screen(compared):
         "series_energy_poverty.png",
         "series_social_clauses.png",
         "series_dropout.png",
-        "differences_core.png",
     }
     for path in figures:
         with Image.open(path) as image:

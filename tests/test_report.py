@@ -42,7 +42,7 @@ def test_compare_then_report_writes_one_self_contained_html(tmp_path):
     assert "cost_per_outcome" in result.stdout and "110.00" in result.stdout
     for name in ("levels", "differences", "costs", "spending", "series"):
         assert len(pd.read_csv(out / f"{name}.csv")) > 0, name
-    for name in ("series_core", "differences_core", "costs"):
+    for name in ("series_core", "costs"):
         assert (out / f"{name}.png").read_bytes().startswith(b"\x89PNG")
 
     again = cli("compare", out, *plugin)  # over the folder: nothing is re-run
@@ -52,7 +52,7 @@ def test_compare_then_report_writes_one_self_contained_html(tmp_path):
     result = cli("report", out)
     assert result.returncode == 0, result.stderr
     page = (out / "report.html").read_text()
-    assert page.count('src="data:image/png;base64,') == 3
+    assert page.count('src="data:image/png;base64,') == 2
     assert not re.search(r'(src|href)="(?!data:)', page)  # nothing outside the file
     assert "few_visits" in page and "more_visits" in page and "test_in_need" in page
     assert "budget = 2000.0" in page  # the scenario files, for provenance

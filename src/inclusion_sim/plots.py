@@ -19,7 +19,7 @@ from .declarations import Indicator
 MAX_PANELS = 12
 COLUMNS = 3
 PANEL = (4.2, 2.5)  # inches: width, height of one panel
-DPI = 90
+DPI = 80
 # inches around and between panels: title and legend above, rotated dates below
 TOP, BOTTOM, LEFT, RIGHT, ROW_GAP, COLUMN_GAP = 0.95, 0.5, 0.75, 0.2, 0.8, 0.65
 LEGEND_COLUMNS, LEGEND_ROW = 5, 0.22
@@ -67,23 +67,6 @@ def plot_series(
             ax.fill_between(x, s["low"], s["high"], color=line.get_color(), alpha=0.2, lw=0)
         _label(ax, indicator)
     return _save(fig, axes, path, title or f"{zone}: mean over runs, band = 90% of runs")
-
-
-def plot_differences(
-    differences: pd.DataFrame, path: Path, zone: str, indicators: Sequence[Indicator]
-) -> Path:
-    """One bar per scenario: its paired difference from the reference over the last year, with
-    the 90% confidence interval; the colours are the scenarios' in the time series."""
-    data = differences[differences["zone"] == zone]
-    scenarios = list(dict.fromkeys(data["scenario"]))
-    fig, axes = _grid(len(indicators), len(scenarios))
-    for ax, indicator in zip(axes, indicators, strict=True):
-        rows = data[data["indicator"] == indicator.name].set_index("scenario")
-        _bars(ax, rows, scenarios, "difference")
-        ax.axvline(0, color="black", lw=0.8)
-        _label(ax, indicator, axis="x")
-    reference = data["reference"].iloc[0] if len(data) else ""
-    return _save(fig, axes, path, f"{zone}: difference from {reference} (last year), 90% CI")
 
 
 def plot_costs(costs: pd.DataFrame, path: Path, units: Mapping[str, str] | None = None) -> Path:
@@ -137,9 +120,9 @@ def _label(ax, indicator: Indicator, axis: str = "y") -> None:
 
     ax.set_title(indicator.name.replace("_", " "), fontsize=10)
     getattr(ax, f"set_{axis}label")(indicator.unit, fontsize=9)
-    ax.grid(alpha=0.3)
+    ax.grid(axis=axis, alpha=0.3)
     if axis == "y":
-        ax.yaxis.set_major_locator(MaxNLocator(5))
+        ax.yaxis.set_major_locator(MaxNLocator(4))
         ax.yaxis.set_major_formatter(_compact_formatter())
         dates = AutoDateLocator(minticks=3, maxticks=7)
         ax.xaxis.set_major_locator(dates)

@@ -1,11 +1,12 @@
 """Checks of a scenario's run made before anything is allocated: every zone's marginals hold
 together, every simulated zone gets agents at the chosen scale, and the run fits in memory.
 
-Memory rule (measured on the whole Metropolis at scales 0.1 and 0.4, with and without actions,
-12 to 1,200 months: 350-440 bytes per agent above a 250 MiB interpreter): a run needs about
-`BYTES_PER_AGENT` per household and per person plus `BASE_BYTES`, and an experiment runs up to
-one run per worker at a time. The limit is half the machine's memory unless `memory_limit` (GiB)
-or the environment variable INCLUSION_SIM_MEMORY_LIMIT says otherwise.
+Memory rule (measured on the whole Metropolis at scales 0.2 to 1.0, with and without actions,
+12 to 1,200 months: 90-160 bytes per agent above a 180 MiB interpreter; building every Mesa view
+with `model.agents` adds about 270): a run needs about `BYTES_PER_AGENT` per household and per
+person plus `BASE_BYTES`, and an experiment runs up to one run per worker at a time. The limit is
+half the machine's memory unless `memory_limit` (GiB) or the environment variable
+INCLUSION_SIM_MEMORY_LIMIT says otherwise.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from .scenario import Scenario, ScenarioError
 from .territory.marginals import zone_marginals
 from .territory.zones import ZONES
 
-BYTES_PER_AGENT = 500
-BASE_BYTES = 300 * 2**20
+BYTES_PER_AGENT = 250
+BASE_BYTES = 250 * 2**20
 GIB = 2**30
 MEMORY_VARIABLE = "INCLUSION_SIM_MEMORY_LIMIT"
 

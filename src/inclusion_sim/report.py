@@ -22,10 +22,10 @@ from . import catalogue
 from .comparison import Comparison, headline, outcome_zone, replication_warning
 from .declarations import Indicator
 from .files import OutputError, prepare_folder, write_atomically, write_text_atomically, writer_lock
-from .plots import MAX_PANELS, plot_costs, plot_differences, plot_series
+from .plots import MAX_PANELS, plot_costs, plot_series
 from .store import Store, StoreError
 
-FIGURE_FILES = ("series_*.png", "differences_*.png", "costs.png")
+FIGURE_FILES = ("series_*.png", "costs.png")
 SUMMARY = (
     "A year of an indicator is summarised by its kind: the "
     "annual sum of a monthly flow, the year-end value of a year-to-date total, the end value of a "
@@ -63,13 +63,6 @@ def save(comparison: Comparison, folder: str | Path) -> list[Path]:
                 lambda p, i=indicators: plot_series(comparison.series, p, zone, i, start),
             )
         )
-        if not comparison.differences.empty:
-            paths.append(
-                write_atomically(
-                    folder / f"differences_{key}.png",
-                    lambda p, i=indicators: plot_differences(comparison.differences, p, zone, i),
-                )
-            )
     if comparison.costs["cost_per_outcome"].notna().any():
         units = {name: i.unit for name, i in catalogue.indicators().items()}
         paths.append(
@@ -199,8 +192,7 @@ def _group_title(key: str) -> str:
 
 
 def _figures(folder: Path, groups) -> str:
-    names = [f"series_{key}.png" for key, _ in groups]
-    names += [f"differences_{key}.png" for key, _ in groups] + ["costs.png"]
+    names = [f"series_{key}.png" for key, _ in groups] + ["costs.png"]
     return "".join(
         f'<img alt="{name}" src="data:image/png;base64,{_embedded(folder / name)}">'
         for name in names

@@ -609,11 +609,14 @@ def test_memory_estimate_bounds_a_measured_run_and_the_limit_is_overridable(monk
     scenario = parse_scenario(data, "s.toml")
     agents = sum(h + p for h, p in zone_agents(scenario).values())
     estimate = (BASE_BYTES + BYTES_PER_AGENT * agents) / GIB
+    # VmHWM, the peak of this process's own memory (ru_maxrss would carry the forking
+    # pytest process's size across exec).
     measure = (
-        "import resource, inclusion_sim as ism\n"
+        "import re, inclusion_sim as ism\n"
         "m = ism.InclusionModel(zones=['saint_fons', 'venissieux'], scale=0.5, seed=1)\n"
         "[m.step() for _ in range(24)]\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 2**30)\n"
+        "status = open('/proc/self/status').read()\n"
+        "print(int(re.search(r'VmHWM:\\s+(\\d+) kB', status)[1]) / 2**20)\n"
     )
     peak = float(
         subprocess.run(

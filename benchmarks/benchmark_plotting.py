@@ -80,6 +80,12 @@ def cases(folder: Path) -> dict[str, list[str]]:
             "pilot12",
         ],
         "run: shipped pilot, 120 months": ["run", str(shipped / "pilot.toml"), "--out", "pilot"],
+        "run: shipped baseline (whole Metropolis, scale 0.1, 120 months)": [
+            "run",
+            str(shipped / "baseline.toml"),
+            "--out",
+            "baseline",
+        ],
         "compare: 2 Saint-Fons scenarios (scale 0.2, 24 months) x 3 replications, 1 worker": [
             "compare",
             "a.toml",

@@ -32,7 +32,7 @@ from ...indicators import (
 )
 from ..base import Action, register
 from .activities import Activities, ActivityLevers, Support, SupportLevers
-from .association import LINES, Accounts, AssociationLevers, Site
+from .association import LINES, Accounts, AssociationLevers, Site, grant_lines
 from .committee import AdmissionCommittee, CommitteeLevers, reste_a_vivre
 from .grocery import Grocery, GroceryLevers
 from .projects import ACHIEVED_FLOWS, Projects
@@ -234,6 +234,7 @@ class SolidaritySpace(Action):
         SupportLevers,
     )
     outputs = OUTPUTS
+    budget_lines = grant_lines()
 
     def __init__(self, model, **levers: Any):
         super().__init__(model, **levers)

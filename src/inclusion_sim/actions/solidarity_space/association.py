@@ -31,6 +31,32 @@ PUBLIC = ("city", "metropolis", "private")  # yearly grants
 SALES_FUNDER = "Grocery sales (double pricing)"
 
 
+def funders(name: str) -> dict[str, str]:
+    """Budget line key -> funder in the ledger, for the site of the zone called `name`."""
+    return {
+        "sales": SALES_FUNDER,
+        "city": f"City of {name}",
+        "metropolis": "Metropolis",
+        "private": "Private funds",
+    }
+
+
+def site_line(name: str) -> str:
+    """The ledger line of the site of the zone called `name` (one line, four funders)."""
+    return f"Space for Solidarity Making ({name})"
+
+
+def grant_lines() -> tuple[tuple[str, str], ...]:
+    """(funder, line) of every possible site's yearly grants: what the action costs its funders
+    (the grocery's sales are the members' own money, spent again)."""
+    return tuple(
+        (funder, site_line(name))
+        for name in ZONES.values()
+        for key, funder in funders(name).items()
+        if key in PUBLIC
+    )
+
+
 @dataclass(frozen=True)
 class AssociationLevers(Levers):
     """Where the association has a site, and each funder's yearly grant to a site."""
@@ -95,13 +121,8 @@ class Accounts:
     def __init__(self, model, records, zone: int, levers: AssociationLevers, running: dict):
         self.model, self.records, self.zone = model, records, zone
         name = ZONES[model.zones[zone]]
-        self.line = f"Space for Solidarity Making ({name})"
-        self.funders = {
-            "sales": SALES_FUNDER,
-            "city": f"City of {name}",
-            "metropolis": "Metropolis",
-            "private": "Private funds",
-        }
+        self.line = site_line(name)
+        self.funders = funders(name)
         self.grants = {
             "city": levers.city_budget,
             "metropolis": levers.metropolis_budget,

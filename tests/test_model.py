@@ -134,16 +134,16 @@ def test_an_enabled_action_leaves_the_core_results_unchanged(counter_action):
 
 
 def test_unknown_action_or_lever_is_rejected(counter_action):
-    with pytest.raises(ValueError, match="unknown action 'test_countr'.*did you mean"):
+    with pytest.raises(ValueError, match=r"actions\.test_countr: unknown action.*did you mean"):
         run(actions={"test_countr": {}})
-    with pytest.raises(ValueError, match="lever 'treshold': unknown lever.*did you mean"):
+    with pytest.raises(ValueError, match=r"test_counter\.treshold: unknown lever.*did you mean"):
         run(actions={"test_counter": {"treshold": 1.0}})
 
 
 def test_lever_values_are_checked(counter_action):
-    with pytest.raises(ValueError, match="lever 'threshold': got -1.0, expected a number >= 0"):
+    with pytest.raises(ValueError, match="threshold: got -1.0, expected a number >= 0"):
         run(actions={"test_counter": {"threshold": -1.0}})
-    with pytest.raises(ValueError, match="lever 'threshold': got 'high'"):
+    with pytest.raises(ValueError, match="threshold: got 'high'"):
         run(actions={"test_counter": {"threshold": "high"}})
 
 

@@ -11,10 +11,12 @@ import pandas as pd
 from .actions import REGISTRY
 from .declarations import Indicator
 from .indicators import CORE_INDICATORS
+from .keywords import identifier, lever_keyword
 from .parameters import load_parameter_table
 
 LEVER_COLUMNS = [
     "name",
+    "identifier",
     "action",
     "kind",
     "default",
@@ -40,7 +42,8 @@ def indicator_groups() -> dict[str, tuple[Indicator, ...]]:
 
 def levers() -> pd.DataFrame:
     """Every lever (kind "lever", set in a scenario's [actions.<action>] table) and parameter
-    (kind "parameter", set in [parameters]): name, action ("core" for the core), kind, default,
+    (kind "parameter", set in [parameters]): name, identifier (its keyword of InclusionModel,
+    mesa.batch_run and EMA Workbench), action ("core" for the core), kind, default,
     unit, low, high (the range worth exploring: a lever's declared range, a parameter's prior;
     empty when the value is not a number or has no range), options (allowed values), source,
     description."""
@@ -51,6 +54,7 @@ def levers() -> pd.DataFrame:
             rows.append(
                 {
                     "name": lever.name,
+                    "identifier": lever_keyword(action, lever.name),
                     "action": action,
                     "kind": "lever",
                     "default": lever.value,
@@ -67,6 +71,7 @@ def levers() -> pd.DataFrame:
         rows.append(
             {
                 "name": name,
+                "identifier": identifier(name),
                 "action": name.split(".")[0] if "." in name else "core",
                 "kind": "parameter",
                 "default": p.value,
@@ -96,7 +101,8 @@ def levers_markdown() -> str:
         " (a test fails when this page is out of date). Levers are set in a scenario's"
         " `[actions.<action>]` table, parameters in its `[parameters]` table. `range` is the range"
         " worth exploring (a lever's declared range, a parameter's prior); values outside it are"
-        " allowed when they pass the check.",
+        " allowed when they pass the check. `keyword` is the name of the value as a keyword of"
+        " `InclusionModel` (so of `mesa.batch_run`, SolaraViz and EMA Workbench).",
     ]
     for action, rows in table.groupby("action", sort=False):
         lines += ["", f"## {action}", ""]
@@ -104,15 +110,15 @@ def levers_markdown() -> str:
             lines += [
                 f"### {kind}s",
                 "",
-                "| name | default | unit | range | description | source |",
-                "|---|---|---|---|---|---|",
+                "| name | keyword | default | unit | range | description | source |",
+                "|---|---|---|---|---|---|---|",
             ]
             for r in group.itertuples():
                 span = (
                     f"{_cell(r.low)} - {_cell(r.high)}" if not pd.isna(r.low) else (r.options or "")
                 )
                 lines.append(
-                    f"| `{r.name}` | {_cell(r.default)} | {r.unit} | {span} | "
+                    f"| `{r.name}` | `{r.identifier}` | {_cell(r.default)} | {r.unit} | {span} | "
                     f"{_escape(r.description)} | {_escape(r.source)} |"
                 )
             lines.append("")

@@ -157,27 +157,6 @@ def territorial(model: InclusionModel) -> dict[str, np.ndarray]:
     }
 
 
-def tidy(records: pd.DataFrame, zones: list[str]) -> pd.DataFrame:
-    """DataCollector's model table (one column of per-zone arrays per indicator) in long form."""
-    months = records.index.to_numpy()
-    frames = []
-    for name in records.columns:
-        values = np.vstack(records[name].to_numpy())
-        frames.append(
-            pd.DataFrame(
-                {
-                    "month": np.repeat(months, values.shape[1]),
-                    "zone": np.tile(zones, len(months)),
-                    "indicator": name,
-                    "value": values.ravel(),
-                }
-            )
-        )
-    out = pd.concat(frames, ignore_index=True)
-    out["zone"] = pd.Categorical(out["zone"], categories=zones)
-    return out.sort_values(["month", "zone", "indicator"], kind="stable").reset_index(drop=True)
-
-
 def year_values(
     results: pd.DataFrame,
     declared: Mapping[str, Indicator],

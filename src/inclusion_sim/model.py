@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 import mesa
@@ -25,61 +26,93 @@ from .clock import SEPTEMBER, calendar_month, days_in_month
 from .codes import CHILD, INACTIVE
 from .declarations import Indicator
 from .energy import monthly_bill, monthly_shares
-from .errors import InclusionSimError
-from .indicators import CORE_INDICATORS, TOTAL, territorial, tidy, units, with_total
+from .indicators import CORE_INDICATORS, TOTAL, territorial, units, with_total
+from .keywords import model_settings
 from .labour import LabourMarket
 from .ledger import Ledger
 from .parameters import Parameters
+from .reporters import IndicatorCollector, tidy
+from .scenario import Scenario
 from .territory.figures import figure, load_figures
 from .territory.marginals import zone_marginals
 from .territory.population import synthesize
-from .territory.zones import ALL_ZONES, ZONES, zone_id
+from .territory.zones import ALL_ZONES, ZONES
 
 
 class InclusionModel(mesa.Model):
     """A territory of one to four zones, simulated month by month.
 
     Args:
-        zones: zone ids or names (default: the whole Metropolis in four zones).
+        scenario: a scenario file, a `Scenario`, or Mesa's `Scenario` whose attributes are
+            keywords (SolaraViz passes one on reset); None: the defaults (the whole Metropolis in
+            four zones, scale 0.1, 120 months from January 2017, no action).
+        rng: the run's seed, an integer >= 0 (or a numpy Generator or SeedSequence to draw one
+            from); None keeps the scenario's seed, so runs are reproducible by default. Every
+            random stream is derived from it. `seed=` is its former name, still accepted.
+        zones: zone ids or names, or one zone as a string.
         scale: share of real households simulated; each agent weighs 1/scale.
-        seed: the run's seed; every random stream is derived from it.
         start_year, start_month: the calendar month of step 1.
-        parameters: overrides of the packaged parameters (name -> value).
-        marginals: overrides of zone marginals (zone id -> {field: value}).
-        actions: enabled actions, name -> levers.
+        months: the horizon: `running` turns False once it is simulated, so mesa.batch_run and
+            SolaraViz's play button stop there (`step()` still simulates further months).
+        parameters, marginals, actions: tables merged over the scenario's, key by key (an
+            action's table enables it: `actions={"energy_poverty": {}}`).
         agent_views: build the Household and Person views at set-up rather than when first
             asked for (`agents`, `agents_by_type`, `household_agents`, `person_agents`).
+        **params: flat levers `<action>__<lever>` (`energy_poverty__fsl_budget`; one enables
+            its action) and parameters by identifier (`job_finding_rate`,
+            `energy_poverty__take_up` for `energy_poverty.take_up`): the `identifier` column of
+            `inclusion_sim.levers()`.
+
+    Keywords override the scenario's values and are checked as a scenario file's keys are, with
+    the same one-line `ScenarioError` naming the keyword. `settings` is the resolved scenario
+    (`scenario` is Mesa's own attribute).
     """
 
     def __init__(
         self,
-        zones: Iterable[str] = ALL_ZONES,
-        scale: float = 0.1,
-        seed: int = 0,
-        start_year: int = 2017,
-        start_month: int = 1,
+        scenario: Scenario | str | Path | None = None,
+        rng: int | np.random.Generator | np.random.SeedSequence | None = None,
+        *,
+        zones: Iterable[str] | str | None = None,
+        scale: float | None = None,
+        start_year: int | None = None,
+        start_month: int | None = None,
+        months: int | None = None,
         parameters: Mapping[str, Any] | None = None,
         marginals: Mapping[str, Mapping[str, float]] | None = None,
         actions: Mapping[str, Mapping[str, Any]] | None = None,
         agent_views: bool = False,
+        **params: Any,
     ):
-        super().__init__(rng=seed)
-        self.seed = seed
-        self.start_year, self.start_month = start_year, start_month
-        self.zones = [zone_id(z) for z in zones]
-        if not self.zones or len(set(self.zones)) != len(self.zones):
-            raise InclusionSimError(
-                f"zones must be a non-empty list without repeats, got {self.zones}"
-            )
+        named = dict(
+            zones=zones,
+            scale=scale,
+            start_year=start_year,
+            start_month=start_month,
+            months=months,
+            parameters=parameters,
+            marginals=marginals,
+            actions=actions,
+        )
+        keywords = {k: v for k, v in named.items() if v is not None} | params
+        self.settings = model_settings(scenario, rng, keywords)
+        settings = self.settings
+        super().__init__(rng=settings.seed)
+        self.seed = settings.seed
+        self.months = settings.months
+        self.start_year, self.start_month = settings.start_year, settings.start_month
+        self.zones = list(settings.zones)
         self.n_zones = len(self.zones)
         self.zone_names = [ZONES[z] for z in self.zones] + ([TOTAL] if self.n_zones > 1 else [])
-        self.params = Parameters(parameters)
+        self.params = Parameters(settings.parameters)
         figures = load_figures()
         self.energy_poverty_threshold = figure("action4.energy_poverty_threshold", figures) / 100
-        all_marginals = zone_marginals(self.params, figures, marginals)
+        all_marginals = zone_marginals(self.params, figures, settings.marginals)
         self.marginals = [all_marginals[z] for z in self.zones]
 
-        self.population = synthesize(self.marginals, scale, self.stream("population"), self.params)
+        self.population = synthesize(
+            self.marginals, settings.scale, self.stream("population"), self.params
+        )
         households, persons = self.population.households, self.population.persons
         households["income"] = np.zeros(self.population.n_households)
         households["arrears_rent"] = np.zeros(self.population.n_households)
@@ -110,10 +143,9 @@ class InclusionModel(mesa.Model):
             for code, s in enumerate(self.household_slices)
         ]
         self.actions = [
-            create_action(self, name, dict(levers)) for name, levers in (actions or {}).items()
+            create_action(self, name, dict(levers)) for name, levers in settings.actions.items()
         ]
-        reporters = {name: _reporter(name) for name in self._indicator_names()}
-        self.datacollector = mesa.DataCollector(model_reporters=reporters)
+        self.datacollector = IndicatorCollector(self._indicator_names(), self.zones)
         self._collect()
 
     # --- randomness -------------------------------------------------------------------------
@@ -273,17 +305,11 @@ class InclusionModel(mesa.Model):
         return values
 
     def _collect(self) -> None:
+        """Record the month's indicators; stop `running` at the horizon."""
         self._current = self.current_indicators()
         self.datacollector.collect(self)
+        self.running = self.steps < self.months
 
     def results(self) -> pd.DataFrame:
         """Tidy indicators: one row per (month, zone, indicator); month 0 is the initial state."""
-        return tidy(self.datacollector.get_model_vars_dataframe(), self.zone_names)
-
-
-def _reporter(name: str):
-    def report(model: InclusionModel) -> np.ndarray:
-        return model._current[name]
-
-    report.__name__ = name
-    return report
+        return tidy(self.datacollector, self.zone_names)

@@ -15,6 +15,7 @@ import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -52,7 +53,13 @@ def load_parameter_table() -> dict[str, Parameter]:
 
     The core's are in ``parameters.toml``; each action keeps its behavioural parameters in
     ``parameters_<action>.toml`` with names prefixed by the action (``energy_poverty.take_up``).
+    The files are read once per process (each scenario value is checked against them).
     """
+    return dict(_parameter_table())
+
+
+@cache
+def _parameter_table() -> dict[str, Parameter]:
     table: dict[str, Parameter] = {}
     files = sorted(resources.files("inclusion_sim.data").iterdir(), key=lambda f: f.name)
     for file in files:

@@ -119,6 +119,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     catalogue.add_argument("--action", help="only this action's (or 'core')")
     catalogue.add_argument("--markdown", action="store_true", help="docs/levers.md as Markdown")
+    dashboard = commands.add_parser(
+        "dashboard", help="serve the what-if dashboard of a scenario (open it in a browser)"
+    )
+    dashboard.add_argument(
+        "scenario", nargs="?", type=Path, help="scenario file (default: the package defaults)"
+    )
+    dashboard.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: this machine only)"
+    )
+    dashboard.add_argument("--port", type=int, default=8765, help="port (default: 8765)")
     add_calibration_commands(commands)  # calibrate, sensitivity: they handle their own errors
 
     try:
@@ -134,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         "compare": _compare,
         "report": _report,
         "levers": _levers,
+        "dashboard": _dashboard,
     }
     try:
         return command[args.command](args)
@@ -265,6 +276,21 @@ def _levers(args: argparse.Namespace) -> int:
     with pd.option_context("display.width", 160, "display.max_rows", 1000):
         print(table[columns].to_string(index=False))
     return 0
+
+
+def _dashboard(args: argparse.Namespace) -> int:
+    if args.scenario is not None:
+        load_scenario(args.scenario)  # a bad file stops here, before the server starts
+    if not 0 <= args.port <= 65535:
+        raise InclusionSimError(f"--port: got {args.port}, expected 0 to 65535 (0: any free port)")
+    try:
+        from .dashboard import serve
+    except ImportError as exc:
+        raise InclusionSimError(
+            f"the dashboard needs its optional dependencies ({exc.name} is missing): "
+            "pip install 'inclusion-sim[dashboard]'"
+        ) from None
+    serve(args.scenario, args.host, args.port)  # prints the page's address; Ctrl-C stops it
 
 
 def _report(args: argparse.Namespace) -> int:

@@ -12,11 +12,14 @@ from .parameters import Parameters
 from .report import write_report
 from .scenario import Scenario, ScenarioError, load_scenario
 from .simulation import run, simulate, summary
+from .store import open_experiment
 from .territory.figures import figure, load_figures
 from .territory.marginals import zone_marginals
 from .territory.population import synthesize
+from .version import __version__
 
 __all__ = [
+    "__version__",
     "ACTIONS",
     "Action",
     "Comparison",
@@ -31,6 +34,7 @@ __all__ = [
     "levers",
     "load_figures",
     "load_scenario",
+    "open_experiment",
     "register",
     "run",
     "run_experiment",

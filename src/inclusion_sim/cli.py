@@ -27,6 +27,7 @@ from .plots import plot_indicators
 from .preflight import MEMORY_VARIABLE, check_run
 from .scenario import ScenarioError, folder_name, load_scenario, with_overrides
 from .simulation import run_model, summary
+from .tables import describe, write_units
 
 
 class _UsageError(Exception):
@@ -309,7 +310,9 @@ def _run(args: argparse.Namespace) -> int:
         results = model.results()
         table = summary(model, results)
         write_atomically(out / "indicators.csv", lambda p: results.to_csv(p, index=False))
-        write_atomically(out / "indicators.parquet", lambda p: results.to_parquet(p, index=False))
+        described = describe(results, model.declared_indicators(), {"scenario": scenario.name})
+        write_atomically(out / "indicators.parquet", lambda p: described.to_parquet(p, index=False))
+        write_units(out / "units.csv", model.declared_indicators().values())
         write_atomically(out / "summary.csv", lambda p: table.to_csv(p, index=False))
         start = f"{scenario.start_year}-{scenario.start_month:02d}"
         for stale in out.glob("indicators_*.png"):  # a previous run's figures
@@ -336,7 +339,8 @@ def _run(args: argparse.Namespace) -> int:
         )
         print(f"({report.SUMMARY})\n")
         print(shown.to_string(index=False, na_rep=""))
-    print(f"\nWrote {out}/: indicators.csv, indicators.parquet, summary.csv, {', '.join(figures)}")
+    written = ["indicators.csv", "indicators.parquet", "units.csv", "summary.csv", *figures]
+    print(f"\nWrote {out}/: {', '.join(written)}")
     return 0
 
 

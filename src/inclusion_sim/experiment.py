@@ -38,12 +38,14 @@ import pandas as pd
 from scipy.stats import qmc
 from tqdm import tqdm
 
+from . import catalogue
 from .errors import InclusionSimError
 from .files import prepare_folder, writer_lock
 from .preflight import check_run
 from .scenario import Samples, Scenario, folder_name, load_scenario
 from .simulation import run_model
 from .store import Store, StoreError
+from .tables import describe, write_units
 
 PACKAGE = Path(__file__).resolve().parent
 _SAMPLES_KEY = 0x5A3  # spawn key of the parameter-sample stream, apart from replication seeds
@@ -129,9 +131,11 @@ def execute(spec: RunSpec) -> dict[str, Any]:
         parameters={**spec.scenario.parameters, **spec.sampled},
     )
     model = run_model(scenario)
+    keys = {"scenario": spec.scenario.name, "replication": spec.replication}
+    keys |= {"sample": spec.sample, "seed": spec.seed}
     return {
-        "indicators": model.results(),
-        "spending": model.ledger.entries(),
+        "indicators": describe(model.results(), model.declared_indicators(), keys),
+        "spending": describe(model.ledger.entries(), keys=keys),
         "parameters": dict(model.params),
         "seconds": time.perf_counter() - started,
     }
@@ -330,7 +334,10 @@ def run_experiment(
                     _manifest(spec, result, provenance),
                 )
                 bar.update()
-        return store.load("indicators")
+        indicators = store.load("indicators")
+        names = indicators["indicator"].unique()
+        write_units(store.root / "units.csv", catalogue.indicators().values(), names)
+        return indicators
 
 
 def _completed(

@@ -127,7 +127,8 @@ class Store:
             for column in frame.select_dtypes("category"):
                 frame[column] = frame[column].astype(str)
             for key in reversed(KEYS):
-                frame.insert(0, key, manifest[key])
+                if key not in frame:  # runs written before the files carried their keys
+                    frame.insert(0, key, manifest[key])
             frames.append(frame)
         if not frames:
             raise StoreError(f"{self.root}: no finished runs")
@@ -161,3 +162,9 @@ def _read_json(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise StoreError(f"{path}: expected a JSON object written by inclusion-sim")
     return data
+
+
+def open_experiment(folder: str | Path) -> pd.DataFrame:
+    """Every finished run of an experiment folder in one table: scenario, replication, sample,
+    seed, month, zone, indicator, value (units: the folder's units.csv)."""
+    return Store(folder).load("indicators")

@@ -111,8 +111,9 @@ def answer(args: argparse.Namespace) -> None:
 
 
 def discover(inputs: pd.DataFrame, cases: np.ndarray) -> pd.DataFrame:
-    """PRIM's box of the cases of interest, at the last point of its peeling trajectory whose
-    density is at least 0.8 (or its densest): the restricted inputs' limits, coverage, density."""
+    """PRIM's box of the cases of interest at the first point of its peeling trajectory (the
+    largest box) whose density reaches 0.8, or its densest: the limits of the inputs it
+    restricts, with its coverage and density."""
     box = prim.Prim(inputs, cases, peel_alpha=0.1).find_box()
     trajectory = box.peeling_trajectory
     dense = trajectory.index[trajectory["density"] >= 0.8]

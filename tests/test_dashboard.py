@@ -226,3 +226,21 @@ def test_in_a_browser_a_slider_changes_the_plotted_numbers(dashboard, tmp_path):
             raise
         finally:
             browser.close()
+
+
+def test_a_bad_scenario_or_port_stops_before_the_server_starts(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[territory]\nscale = 2.0\n")
+    for args, expected in (
+        ([str(bad)], "territory.scale: got 2.0"),
+        ([str(tmp_path / "missing.toml")], "file not found"),
+        (["--port", "70000"], "--port: got 70000"),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "inclusion_sim.cli", "dashboard", *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 2, done.stderr
+        assert expected in done.stderr and len(done.stderr.strip().splitlines()) == 1

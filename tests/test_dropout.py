@@ -88,7 +88,7 @@ def test_with_the_action_off_results_equal_the_no_action_model(tmp_path, pilot):
         '[territory]\nzones = ["saint_fons", "bron"]\nscale = 1.0\n'
         "[actions.dropout]\nenabled = false\ncommittee_capacity = 9\n"
     )
-    off = InclusionModel(**(load_scenario(path).model_kwargs() | {"seed": 3}))
+    off = InclusionModel(load_scenario(path), rng=3)
     for _ in range(48):
         plain.step()
         off.step()

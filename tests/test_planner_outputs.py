@@ -188,6 +188,7 @@ def test_run_console_headline_and_all(tmp_path, monkeypatch, capsys):
         "indicators.parquet",
         "indicators_core.png",
         "summary.csv",
+        "units.csv",
     ]
 
 

@@ -114,10 +114,11 @@ def apply_keywords(
         _place(data, path, value)
         given[".".join(path)] = keyword
     try:
-        return parse_scenario(data, label, scenario.source, scenario.seed)
+        parsed = parse_scenario(data, label, scenario.source, scenario.seed)
     except ScenarioError as exc:
         message = str(exc).removeprefix(f"{exc.path}: ").removeprefix(f"{exc.key}: ")
         raise ScenarioError(label, _keyword_of(exc.key, given), message) from None
+    return replace(parsed, path=scenario.path)  # the file it was read from, if any
 
 
 def flat_keywords(scenario: Scenario) -> dict[str, Any]:

@@ -63,19 +63,6 @@ class Scenario:
     source: str = ""  # the file's text (and its extends chain's), kept for provenance
     path: str = ""  # the file it was read from, for error messages
 
-    def model_kwargs(self) -> dict[str, Any]:
-        """Arguments of InclusionModel for this scenario."""
-        return dict(
-            zones=self.zones,
-            scale=self.scale,
-            seed=self.seed,
-            start_year=self.start_year,
-            start_month=self.start_month,
-            parameters=self.parameters,
-            marginals=self.marginals,
-            actions=self.actions,
-        )
-
 
 def _int(lo: int, hi: int | None = None) -> tuple[Callable[[Any], bool], str]:
     expect = f"an integer >= {lo}" if hi is None else f"an integer from {lo} to {hi}"

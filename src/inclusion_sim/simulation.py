@@ -48,7 +48,7 @@ def simulate(
 
 def run_model(scenario: Scenario, progress: bool = False) -> InclusionModel:
     """Build and run the model of a scenario already checked (experiments check in the parent)."""
-    model = InclusionModel(**scenario.model_kwargs())
+    model = InclusionModel(scenario)
     for _ in tqdm(range(scenario.months), desc=scenario.name, unit="month", disable=not progress):
         model.step()
     return model

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from .agencies import SOCIAL_CENTRE_INDICATORS, social_centre_indicators
 from .codes import EMPLOYED, INACTIVE, UNEMPLOYED
 from .declarations import Indicator
 
@@ -64,6 +65,7 @@ CORE_INDICATORS: tuple[Indicator, ...] = (
         headline=True,
     ),
     Indicator("energy_effort", "%", "rate", "mean share of income spent on energy"),
+    *SOCIAL_CENTRE_INDICATORS,
 )
 
 
@@ -154,6 +156,7 @@ def territorial(model: InclusionModel) -> dict[str, np.ndarray]:
         "energy_poverty_document": percent(energy_poor, households),
         "energy_poverty_onpe": percent(per_zone(onpe, zones), households),
         "energy_effort": percent(per_zone(effort_energy, zones), households),
+        **social_centre_indicators(model),
     }
 
 

@@ -31,6 +31,7 @@ from .keywords import model_settings
 from .labour import LabourMarket
 from .ledger import Ledger
 from .parameters import Parameters
+from .pathways import Pathways
 from .reporters import IndicatorCollector, tidy
 from .scenario import Scenario
 from .territory.figures import figure, load_figures
@@ -142,6 +143,7 @@ class InclusionModel(mesa.Model):
             SocialCentre(self, code, s.stop - s.start)
             for code, s in enumerate(self.household_slices)
         ]
+        self.pathways = Pathways(self.population.n_households)  # raised by actions 1 and 2
         self.actions = [
             create_action(self, name, dict(levers)) for name, levers in settings.actions.items()
         ]

@@ -148,7 +148,9 @@ class Educators:
         u = self.action.pupils.agree_u[pupil]
         if self.kind == STREET:
             return u < self.model.params["dropout.street_engagement"]
-        return u < self.action.educator_levers.family_agreement_rate
+        household = self.model.population.persons["household"][self.action.pupils.person[pupil]]
+        rate = self.action.educator_levers.family_agreement_rate
+        return u < self.model.pathways.probability("educator_agreement", rate, household)
 
     def follow(self, pupil: int):
         """SimPy process: engage the pupil, wait for a caseload place, follow for months."""

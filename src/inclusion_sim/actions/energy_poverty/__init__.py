@@ -155,7 +155,10 @@ class EnergyPoverty(Action):
         self.soliha.pay_month()
         self.soliha.due_events()
         # Fixed-size draws every month: the stream stays aligned whatever the state.
-        applies = self.rng.random(len(rec.pending)) < self.take_up
+        # Actions 1 and 2 may raise take-up (model.pathways; exactly the calibrated one without).
+        applies = self.rng.random(len(rec.pending)) < model.pathways.probability(
+            "fsl_take_up", self.take_up
+        )
         self._referral_draw = self.rng.random(len(rec.pending))
         since_last = model.steps - rec.last_application
         can_apply = (
@@ -173,7 +176,10 @@ class EnergyPoverty(Action):
             hh["tenure"][i] != SOCIAL
             and self.covered[hh["zone"][i]]
             and not rec.visited[i]
-            and self._referral_draw[i] < self.soliha_levers.referral_rate
+            and self._referral_draw[i]
+            < self.model.pathways.probability(
+                "soliha_referral", self.soliha_levers.referral_rate, i
+            )
         ):
             self.soliha.refer(i)
 

@@ -19,7 +19,14 @@ from inclusion_sim.parameters import load_parameter_table
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = str(ROOT / "tests" / "tiny_action.py")
-BUILT_IN = ("dropout", "energy_poverty", "social_clauses", "solidarity_space")
+BUILT_IN = (
+    "community",
+    "dropout",
+    "energy_poverty",
+    "social_clauses",
+    "social_work",
+    "solidarity_space",
+)
 SCENARIO = '[territory]\nzones = ["saint_fons"]\nscale = 0.05\n[horizon]\nmonths = 2\n'
 
 

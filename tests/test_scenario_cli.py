@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from inclusion_sim import ScenarioError, load_scenario
+from inclusion_sim.indicators import CORE_INDICATORS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -45,7 +46,7 @@ def test_run_writes_tidy_results_table_and_plot(tmp_path):
     assert "unemployment_rate" in result.stdout and "Saint-Fons" in result.stdout
     csv = pd.read_csv(tmp_path / "out" / "indicators.csv")
     parquet = pd.read_parquet(tmp_path / "out" / "indicators.parquet")
-    assert len(csv) == len(parquet) == 15 * 8  # months 0..14, 8 indicators, one zone
+    assert len(csv) == len(parquet) == 15 * len(CORE_INDICATORS)  # months 0..14, one zone
     png = (tmp_path / "out" / "indicators_core.png").read_bytes()
     assert png.startswith(b"\x89PNG")
     assert not list((tmp_path / "out").glob(".*tmp*"))

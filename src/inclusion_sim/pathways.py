@@ -45,6 +45,10 @@ class Pathways:
         self._contributions[pathway][contributor] = factor
         self._product.pop(pathway, None)
 
+    def contribution(self, pathway: str, contributor: str) -> np.ndarray | None:
+        """`contributor`'s own factors of `pathway` (None if it contributed none)."""
+        return self._contributions[pathway].get(contributor)
+
     def factor(self, pathway: str) -> np.ndarray:
         """Per-household multiplier of `pathway` (read-only; all ones without contributions)."""
         if pathway not in self._product:

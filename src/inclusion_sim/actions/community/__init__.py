@@ -83,7 +83,8 @@ class Community(Action):
             "index 0-100",
             "rate",
             "model index standing for 3.2.8's 'perception of the inhabitants about their "
-            "wellbeing': mean over LMH tenants (50 before any community action)",
+            "wellbeing': mean over the LMH tenants of trained agencies (50 before any community "
+            "action)",
         ),
         _indicator(
             "management_cost_avoided",
@@ -162,16 +163,15 @@ class Community(Action):
             with_total(per_zone(no_diploma & took_part, zones)),
             with_total(per_zone(no_diploma, zones)),
         )
-        tenants = landlord.tenants
         out["community_wellbeing_index"] = 100 * ratio(
-            with_total(per_zone(np.where(tenants, life.wellbeing, 0.0), zones)),
-            with_total(per_zone(tenants, zones)),
+            with_total(per_zone(np.where(covered, life.wellbeing, 0.0), zones)),
+            with_total(per_zone(covered, zones)),
         )
         out["community_reporting_earlier"] = model.zone_values(
             per_zone(life.reporting_earlier(step), zones) * w
         )
         factor = model.pathways.contribution("fsl_take_up", self.name)
         raised = per_zone(factor - 1, zones) if factor is not None else np.zeros(n)
-        households = per_zone(np.ones(len(tenants), dtype=bool), zones)
+        households = per_zone(np.ones(len(covered), dtype=bool), zones)
         out["community_take_up_change"] = 100 * ratio(with_total(raised), with_total(households))
         return {indicator.name: out[indicator.name] for indicator in self.outputs}

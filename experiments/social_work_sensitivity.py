@@ -2,7 +2,8 @@
 
 No source gives the size of any effect of the action research (literature.md): its behaviours are
 ranged priors. This screens them (Morris) with the action at its 2017 settings alongside the
-actions it acts through (action 4's 2017 baseline, action 3's pilot), whole Metropolis."""
+actions it acts through (action 4's 2017 baseline, action 3's pilot, action 6's Saint-Fons site),
+whole Metropolis."""
 
 from screening import screen
 
@@ -10,7 +11,7 @@ if __name__ == "__main__":  # worker processes import this file: run only once
     screen(
         __doc__,
         "social_work",
-        {"energy_poverty": {}, "dropout": {}, "social_work": {}},
+        {"energy_poverty": {}, "dropout": {}, "solidarity_space": {}, "social_work": {}},
         {
             "volunteers attending (sum of months)": ("social_work_participants", "sum"),
             "practice index, month 36 (0-100)": ("social_work_practice_index", "end"),
@@ -23,5 +24,9 @@ if __name__ == "__main__":  # worker processes import this file: run only once
                 "end",
             ),
             "pupils supported by an educator (month 36)": ("dropout_supported", "end"),
+            "referrals to the Space for Solidarity Making (3 years)": (
+                "solidarity_referrals",
+                "sum",
+            ),
         },
     )

@@ -129,6 +129,18 @@ def test_a_renewed_practice_raises_fsl_applications_and_referrals_through_action
     assert series(no_effect, "social_work_take_up_change").max() == 0
 
 
+def test_a_renewed_practice_raises_referrals_to_the_space_for_solidarity_making():
+    """Same seed, paired: action 6 reads the pathway; the Saint-Fons site gets more files."""
+    levers = {"volunteers": 1000, "workshop_months": 24, "prediagnosis_months": 0}
+    alone = run(months=18, zones=["saint_fons"], scale=1.0, solidarity_space={})
+    together = run(
+        months=18, zones=["saint_fons"], scale=1.0, solidarity_space={}, social_work=levers
+    )
+    assert series(together, "social_work_solidarity_change")[-1] > 10
+    referrals = [series(m, "solidarity_referrals").sum() for m in (alone, together)]
+    assert referrals[1] > 1.05 * referrals[0]
+
+
 def test_feedback_keeps_more_volunteers_taking_part():
     """Same seed, same attendance draws: with feedback, participation never falls below."""
     off = run(months=24, social_work=IDLE | {"volunteers": 15})

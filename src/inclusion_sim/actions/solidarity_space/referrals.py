@@ -6,15 +6,16 @@ arrears), not a member, not already applying and not refused or out of a members
 `solidarity_space.months_before_reapplying` months, is referred with the monthly probability
 
     referral_rate x factor x (1 if its reste a vivre is under the admission threshold,
-                              referral_outside_threshold otherwise)
+                              referral_outside_threshold otherwise) x pathway
+
 
 (social workers know the household's budget roughly, so most files they send meet the rule). The
 file is a case for one of the zone's social workers (the social centre shared with the other
 actions, so a busy centre delays it); then it goes to the site's admission committee.
 
-Entry point for other actions: `factor` (initially the lever `referral_factor`) multiplies the
-referral probability; action 1 (action research with social workers) raises it with
-`raise_referrals`.
+Entry point for other actions: the household's "solidarity_referral" factor of `model.pathways`
+(1 unless action 1, the action research with social workers, raises it by the centre's practice
+and by contact at field experiments); the lever `referral_factor` sets `factor`.
 """
 
 from __future__ import annotations
@@ -54,16 +55,13 @@ class Referrals:
         served[list(committees)] = True
         self.served = served[records.zone]  # households of served zones
 
-    def raise_referrals(self, factor: float) -> None:
-        """Multiply the referral probability (e.g. social workers' practice change)."""
-        self.factor *= factor
-
     def month(self, eligible: np.ndarray, difficulty: np.ndarray) -> None:
         """Draw the month's referrals; each file then waits for a social worker (SimPy)."""
         model, rec, p = self.model, self.records, self.params
         draw = self.rng.random(len(rec.zone))  # every household, every month: aligned streams
         chance = p["solidarity_space.referral_rate"] * self.factor
         chance = chance * np.where(eligible, 1.0, p["solidarity_space.referral_outside_threshold"])
+        chance = model.pathways.probability("solidarity_referral", chance)  # action 1's practice
         gap = model.steps - rec.last_decision >= p["solidarity_space.months_before_reapplying"]
         can = self.served & difficulty & ~rec.members & ~rec.solidarity_members & ~rec.pending
         for household in np.flatnonzero(can & gap & (draw < chance)):

@@ -116,7 +116,7 @@ def paired(values: np.ndarray) -> tuple[float, float, float]:
     return mean, mean - half, mean + half
 
 
-def window_values(folder: Path, window: tuple[int, int]) -> pd.DataFrame:
+def window_values(folder: Path, window: tuple[int, int], scenario_names: list[str]) -> pd.DataFrame:
     """Territory value of every indicator in every run over `window`: (replication, sample) x
     (indicator, scenario)."""
     store = Store(folder)
@@ -131,9 +131,14 @@ def window_values(folder: Path, window: tuple[int, int]) -> pd.DataFrame:
         int(start.split("-")[1]),
         keys=(*KEYS, "zone"),
     )
-    return values.pivot_table(
+    table = values.pivot_table(
         index=["replication", "sample"], columns=["indicator", "scenario"], values="value"
     )
+    # Only replications every scenario finished (a folder may hold more, e.g. an interrupted run).
+    complete = table["households"].notna().all(axis=1) & (
+        table["households"].shape[1] == len(scenario_names)
+    )
+    return table[complete]
 
 
 def interactions(table: pd.DataFrame, actions: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -274,7 +279,7 @@ def main() -> None:
             runs, args.out, args.replications, executor=pool, in_flight=2 * workers, progress=True
         )
     tables = {
-        window: interactions(window_values(args.out, months), actions)
+        window: interactions(window_values(args.out, months, [r.name for r in runs]), actions)
         for window, months in WINDOWS.items()
     }
     everything = runs[-1]

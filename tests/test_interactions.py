@@ -50,8 +50,9 @@ def test_it_runs_no_action_each_action_alone_all_but_one_and_all(tiny):
 
 
 def test_interaction_is_the_joint_effect_minus_the_sum_of_single_effects(tiny):
-    script, _, _, actions, out = tiny
-    table, per_action = script.interactions(script.window_values(out, (3, 14)), actions)
+    script, runs, _, actions, out = tiny
+    names = [r.name for r in runs]
+    table, per_action = script.interactions(script.window_values(out, (3, 14), names), actions)
     assert {"fsl_applications", "households_in_arrears", "social_centre_cases"} <= set(
         table["indicator"]
     )

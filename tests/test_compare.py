@@ -137,6 +137,7 @@ def test_library_compare_runs_scenarios_or_reads_a_folder(helper, tmp_path):
         ("clauses_double_hours.toml", 0.02),
         ("dropout_budget.toml", 0.3),
         ("solidarity_2017.toml", 0.3),
+        ("community_2017.toml", 0.05),
     ],
 )
 def test_every_line_an_action_pays_from_is_declared(file, scale):

@@ -20,7 +20,7 @@ from ...indicators import per_zone, ratio, with_total
 from ..base import Action, register
 from .landlord import LyonMetropoleHabitat
 from .residents import CommunityLife
-from .training import TrainingBody, TrainingLevers
+from .training import LINE, TrainingBody, TrainingLevers
 
 
 def _indicator(name: str, unit: str, kind: str, description: str, **kw) -> Indicator:
@@ -31,6 +31,7 @@ def _indicator(name: str, unit: str, kind: str, description: str, **kw) -> Indic
 class Community(Action):
     name = "community"
     lever_groups = (TrainingLevers,)
+    budget_lines = (LINE,)
     outputs = (
         _indicator(
             "trained_members",
@@ -92,7 +93,6 @@ class Community(Action):
             "flow",
             "model quantity: LMH management costs avoided (service providers, damage) in "
             "residences with an action in the last 12 months (3.2.7)",
-            outcome="increase",
         ),
         _indicator(
             "eco_households", "households", "flow", "households adopting eco-gestures at a workshop"

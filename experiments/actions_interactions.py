@@ -288,7 +288,8 @@ def main() -> None:
         + (f" (not registered on this branch, left out: {', '.join(missing)})" if missing else "")
         + f". Whole Metropolis at scale {everything.scale}, {everything.months} months from "
         f"{everything.start_year}-{everything.start_month:02d}, {args.replications} paired "
-        f"replications ({(time.time() - started) / 60:.0f} min with {args.workers} workers). "
+        f"replications ({(time.time() - started) / 60:.0f} min of runs in this invocation, "
+        f"{args.workers} workers). "
         "Territory values over the window; effects against no action, mean [paired 90% CI]."
     )
     for window, (table, per_action) in tables.items():

@@ -82,7 +82,7 @@ def budget_rule(months: int) -> dict:
     import numpy as np
 
     from inclusion_sim.budget import settle_month, settle_month_one
-    from inclusion_sim.energy import monthly_bill, monthly_shares
+    from inclusion_sim.energy import heating_month_shares
     from inclusion_sim.model import InclusionModel
 
     class NaiveHousehold(mesa.Agent):
@@ -91,11 +91,11 @@ def budget_rule(months: int) -> dict:
         def __init__(self, model, income, floor, rent, annual_energy):
             super().__init__(model)
             self.income, self.floor, self.rent = income, floor, rent
-            self.annual_energy = annual_energy  # EUR a year: annual_kwh * energy_price
+            self.annual_energy = annual_energy  # EUR a year at normal comfort
             self.arrears_rent = self.arrears_energy = 0.0
 
         def step(self):
-            bill = monthly_bill(self.annual_energy, 1.0, self.model.month_share)
+            bill = self.annual_energy * self.model.month_share
             self.arrears_rent, self.arrears_energy = settle_month_one(
                 self.income,
                 self.floor,
@@ -124,8 +124,10 @@ def budget_rule(months: int) -> dict:
     n = model.population.n_households
     income, rent = hh["income"].copy(), hh["rent"].copy()
     floor = params["living_floor"] * hh["cu"]
-    annual_energy = hh["annual_kwh"] * hh["energy_price"]
-    shares = monthly_shares(params["heating_degree_days"], params["heating_share"])
+    annual_energy = model.annual_energy_cost()
+    # The budget rule alone, with a seasonal bill: the heating part follows the degree-days.
+    heating = params["heating_share"]
+    shares = heating * heating_month_shares(params["heating_degree_days"]) + (1 - heating) / 12
     repayment_share = params["arrears_repayment_share"]
 
     # The full model first: timed before the naive objects exist, as in a real run.
@@ -150,7 +152,7 @@ def budget_rule(months: int) -> dict:
     arrears_rent, arrears_energy = np.zeros(n), np.zeros(n)
     start = time.perf_counter()
     for month in range(months):
-        bill = monthly_bill(annual_energy, 1.0, shares[month % 12])
+        bill = annual_energy * shares[month % 12]
         arrears_rent, arrears_energy = settle_month(
             income, floor, rent, bill, arrears_rent, arrears_energy, repayment_share
         )

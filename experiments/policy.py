@@ -37,8 +37,10 @@ def answer(
     scenarios: list[str],
     indicators: list[str] | None = None,
     replications: int = 10,
-) -> None:
-    """Answer `question` with `scenarios` (files in scenarios/; the first is the reference)."""
+):
+    """Answer `question` with `scenarios` (files in scenarios/; the first is the reference).
+
+    Returns (the comparison, the results folder) for scripts that add their own tables."""
     script = Path(sys.argv[0]).stem
     parser = argparse.ArgumentParser(description=question)
     parser.add_argument("--replications", type=int, default=replications)
@@ -47,7 +49,7 @@ def answer(
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "experiments" / script)
     args = parser.parse_args()
     try:
-        _answer(question, scenarios, indicators, args)
+        return _answer(question, scenarios, indicators, args), args.out
     except InclusionSimError as exc:
         print(f"{script}: error: {exc}", file=sys.stderr)
         sys.exit(2)
@@ -92,3 +94,4 @@ def _answer(question, scenarios, indicators, args) -> None:
     if replication_warning(comparison.levels):
         print(f"\nWarning: {replication_warning(comparison.levels)}.")
     print(f"\nTables and figures in {args.out}; report: {page}")
+    return comparison

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from inclusion_sim.budget import settle_month, settle_month_one
-from inclusion_sim.energy import monthly_shares
+from inclusion_sim.energy import heating_month_shares
 from inclusion_sim.ledger import Ledger
 
 
@@ -44,10 +44,10 @@ def test_arrears_never_negative_and_no_income_accumulates_everything():
     assert (rent_arrears, energy_arrears) == (510.0, 85.0)
 
 
-def test_monthly_shares_sum_to_one_and_peak_in_winter():
-    shares = monthly_shares([460, 380, 310, 200, 100, 25, 5, 5, 60, 190, 330, 430], 0.66)
+def test_heating_month_shares_sum_to_one_and_peak_in_winter():
+    shares = heating_month_shares([460, 380, 310, 200, 100, 25, 5, 5, 60, 190, 330, 430])
     assert shares.sum() == pytest.approx(1.0)
-    assert shares[0] > 3 * shares[6]
+    assert shares[0] > 50 * shares[6]
 
 
 def test_ledger_never_pays_more_than_the_budget():

@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 
 from .agencies import SOCIAL_CENTRE_INDICATORS, social_centre_indicators
-from .codes import EMPLOYED, INACTIVE, UNEMPLOYED
+from .codes import EMPLOYED, INACTIVE, TENURES, UNEMPLOYED
 from .declarations import Indicator
+from .strain import NORMAL
 
 if TYPE_CHECKING:
     from .model import InclusionModel
@@ -46,25 +47,87 @@ CORE_INDICATORS: tuple[Indicator, ...] = (
         "households_in_arrears",
         "%",
         "rate",
-        "households owing rent or energy bills",
+        "households owing rent (or a loan instalment) or energy bills",
         headline=True,
     ),
     Indicator(
         "energy_poverty_document",
         "%",
         "rate",
-        "households below the poverty line spending over 35% of income on rent and energy "
-        "(document, 3.4.2)",
+        "households below the poverty line spending over 35% of income on housing net of the "
+        "allowance and energy net of the cheque (document, 3.4.2)",
         headline=True,
     ),
     Indicator(
         "energy_poverty_onpe",
         "%",
         "rate",
-        "households in income deciles D1-D3 spending over 8% of income on energy (ONPE)",
+        "households in income deciles D1-D3 spending over 8% of income on energy net of the "
+        "cheque (ONPE)",
         headline=True,
     ),
-    Indicator("energy_effort", "%", "rate", "mean share of income spent on energy"),
+    Indicator(
+        "energy_effort", "%", "rate", "mean share of income spent on energy, net of the cheque"
+    ),
+    Indicator(
+        "supply_interventions",
+        "households",
+        "flow",
+        "energy supply cuts and power reductions started this month (unpaid bills)",
+        headline=True,
+    ),
+    Indicator(
+        "supply_interventions_rate",
+        "per 1,000 households",
+        "flow",
+        "energy supply cuts and power reductions started this month per 1,000 households (a "
+        "year sums to the yearly rate)",
+    ),
+    Indicator(
+        "supply_interrupted",
+        "%",
+        "rate",
+        "households whose energy supply is cut or limited in power at the end of the month",
+    ),
+    Indicator(
+        "households_restricting",
+        "%",
+        "rate",
+        "households heating less than their need (restriction under strain or a supply cut)",
+    ),
+    Indicator(
+        "cold_homes",
+        "%",
+        "rate",
+        "households heating less than the cold-home share of their need in a heating month",
+        headline=True,
+    ),
+    Indicator("comfort_deficit", "MWh", "flow", "heating need not heated this month"),
+    Indicator(
+        "allowance_recipients",
+        "households",
+        "stock",
+        "tenant households receiving a housing allowance",
+    ),
+    Indicator("allowance_paid", "EUR", "flow", "housing allowances paid this month"),
+    Indicator(
+        "cheque_recipients", "households", "stock", "households holding this year's energy cheque"
+    ),
+    Indicator("cheque_spent", "EUR", "flow", "energy cheque credit spent on bills this month"),
+    *(
+        Indicator(
+            f"energy_poverty_{test}_{tenure}",
+            "%",
+            "rate",
+            f"{label} energy-poor under {reading}, share of {label}",
+        )
+        for tenure, label in (
+            ("social_tenant", "social tenants"),
+            ("private_tenant", "private tenants"),
+            ("owner", "owner-occupiers"),
+        )
+        for test, reading in (("document", "the document's test (3.4.2)"), ("onpe", "ONPE's test"))
+    ),
     *SOCIAL_CENTRE_INDICATORS,
 )
 
@@ -97,15 +160,28 @@ def percent(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     return 100 * ratio(with_total(numerator), with_total(denominator))
 
 
-def energy_poor_document(model: InclusionModel, idx=slice(None), rent=None, energy=None):
+def energy_poor_document(model: InclusionModel, idx=slice(None), housing=None, energy=None):
     """The document's energy-poverty test (3.4.2) for households `idx`: below the poverty line
-    and spending over 35% of income on rent and energy (optionally at other housing costs)."""
+    and spending over 35% of income on housing and energy, both net of the aids that pay them
+    (the housing allowance, the energy cheque), as effort rates are measured. `housing` and
+    `energy` (EUR a year, net) replace the current costs, e.g. to test a household at the
+    costs it had before an action."""
     hh = model.population.households
-    rent = hh["rent"][idx] if rent is None else rent
-    energy = hh["annual_kwh"][idx] * hh["energy_price"][idx] if energy is None else energy
+    housing = 12 * model.net_housing_cost(idx) if housing is None else housing
+    energy = model.net_energy_cost(idx) if energy is None else energy
     annual_income = 12 * hh["income"][idx]
     poor = annual_income / hh["cu"][idx] < model.params["poverty_line"]
-    return poor & (12 * rent + energy > model.energy_poverty_threshold * annual_income)
+    return poor & (housing + energy > model.energy_poverty_threshold * annual_income)
+
+
+def energy_poor_onpe(model: InclusionModel, idx=slice(None), energy=None):
+    """ONPE's TEE_3D test for households `idx`: income per consumption unit in deciles D1-D3
+    and energy (net of the cheque, or `energy` EUR a year) over 8% of income."""
+    hh = model.population.households
+    energy = model.net_energy_cost(idx) if energy is None else energy
+    annual_income = 12 * hh["income"][idx]
+    low_income = annual_income / hh["cu"][idx] < model.params["onpe_income_decile_3"]
+    return low_income & (energy > model.params["onpe_effort_threshold"] * annual_income)
 
 
 def rsa_recipients(model: InclusionModel) -> np.ndarray:
@@ -131,21 +207,18 @@ def territorial(model: InclusionModel) -> dict[str, np.ndarray]:
     zones, person_zones, w = model.household_slices, model.person_slices, model.population.weight
 
     annual_income = 12 * hh["income"]
-    annual_energy = hh["annual_kwh"] * hh["energy_price"]
-    income_cu = annual_income / hh["cu"]
-    effort_energy = annual_energy / annual_income
-    poor = income_cu < model.params["poverty_line"]
-    energy_poor = per_zone(energy_poor_document(model), zones)
-    onpe = (income_cu < model.params["onpe_income_decile_3"]) & (
-        effort_energy > model.params["onpe_effort_threshold"]
-    )
+    poor = annual_income / hh["cu"] < model.params["poverty_line"]
+    energy = model.net_energy_cost()  # computed once: the tests and the effort share it
+    document = energy_poor_document(model, housing=12 * model.net_housing_cost(), energy=energy)
+    onpe = energy_poor_onpe(model, energy=energy)
     households = per_zone(np.ones(len(poor), dtype=bool), zones)
     persons = per_zone(hh["size"], zones)
 
     activity = model.population.persons["activity"]
     unemployed = per_zone(activity == UNEMPLOYED, person_zones)
     active = unemployed + per_zone(activity == EMPLOYED, person_zones)
-    return {
+    interventions = per_zone(model.month["interventions"], zones)
+    values = {
         "population": with_total(persons * w),
         "households": with_total(households * w),
         "poverty_rate": percent(per_zone(np.where(poor, hh["size"], 0), zones), persons),
@@ -153,11 +226,29 @@ def territorial(model: InclusionModel) -> dict[str, np.ndarray]:
         "households_in_arrears": percent(
             per_zone(hh["arrears_rent"] + hh["arrears_energy"] > ARREARS_EPSILON, zones), households
         ),
-        "energy_poverty_document": percent(energy_poor, households),
+        "energy_poverty_document": percent(per_zone(document, zones), households),
         "energy_poverty_onpe": percent(per_zone(onpe, zones), households),
-        "energy_effort": percent(per_zone(effort_energy, zones), households),
+        "energy_effort": percent(per_zone(energy / annual_income, zones), households),
+        "supply_interventions": with_total(interventions * w),
+        "supply_interventions_rate": percent(interventions, households) * 10,
+        "supply_interrupted": percent(per_zone(hh["supply"] != NORMAL, zones), households),
+        "households_restricting": percent(per_zone(hh["heating_kept"] < 1.0, zones), households),
+        "cold_homes": percent(per_zone(hh["cold_home"], zones), households),
+        "comfort_deficit": with_total(per_zone(model.month["comfort_deficit"], zones) * w / 1000),
+        "allowance_recipients": with_total(per_zone(hh["allowance"] > 0, zones) * w),
+        "allowance_paid": with_total(per_zone(hh["allowance"], zones) * w),
+        "cheque_recipients": with_total(per_zone(hh["cheque"] > 0, zones) * w),
+        "cheque_spent": with_total(per_zone(model.month["cheque_spent"], zones) * w),
         **social_centre_indicators(model),
     }
+    for code, tenure in enumerate(TENURES):
+        of_tenure = hh["tenure"] == code
+        count = per_zone(of_tenure, zones)
+        values[f"energy_poverty_document_{tenure}"] = percent(
+            per_zone(document & of_tenure, zones), count
+        )
+        values[f"energy_poverty_onpe_{tenure}"] = percent(per_zone(onpe & of_tenure, zones), count)
+    return values
 
 
 def year_values(

@@ -21,19 +21,24 @@ import simpy
 from .actions import create as create_action
 from .agencies import SocialCentre
 from .agents import Household, Person
+from .allowance import housing_allowance
 from .budget import household_income, settle_month
+from .cheque import cheque_amount
 from .clock import SEPTEMBER, calendar_month, days_in_month
 from .codes import CHILD, INACTIVE
 from .declarations import Indicator
-from .energy import monthly_bill, monthly_shares
+from .energy import annual_energy_cost, heating_month_shares, monthly_bill
+from .housing import housing_cost
 from .indicators import CORE_INDICATORS, TOTAL, territorial, units, with_total
 from .keywords import model_settings
 from .labour import LabourMarket
 from .ledger import Ledger
 from .parameters import Parameters
 from .pathways import Pathways
+from .prices import EnergyPrices
 from .reporters import IndicatorCollector, tidy
 from .scenario import Scenario
+from .strain import heating_kept, intervene, restore, supply_factors
 from .territory.figures import figure, load_figures
 from .territory.marginals import zone_marginals
 from .territory.population import synthesize
@@ -115,12 +120,24 @@ class InclusionModel(mesa.Model):
             self.marginals, settings.scale, self.stream("population"), self.params
         )
         households, persons = self.population.households, self.population.persons
-        households["income"] = np.zeros(self.population.n_households)
-        households["arrears_rent"] = np.zeros(self.population.n_households)
-        households["arrears_energy"] = np.zeros(self.population.n_households)
+        n = self.population.n_households
+        for column in ("income", "arrears_rent", "arrears_energy", "allowance", "cheque"):
+            households[column] = np.zeros(n)
         # EUR a month of the living floor that actions provide in kind (e.g. the social grocery's
         # food saving): the budget rule keeps that much less for food; zeros in the core.
-        households["budget_relief"] = np.zeros(self.population.n_households)
+        households["budget_relief"] = np.zeros(n)
+        households["cheque_credit"] = np.zeros(n)  # EUR of cheques not yet spent on bills
+        households["heating_kept"] = np.ones(n)  # share of the heating need heated this month
+        households["supply"] = np.zeros(n, dtype=np.int8)  # strain.NORMAL, POWER_REDUCED, CUT
+        households["months_unpaid"] = np.zeros(n, dtype=np.int16)
+        households["months_interrupted"] = np.zeros(n, dtype=np.int16)
+        households["cold_home"] = np.zeros(n, dtype=bool)
+        # This month's flows, per household (indicators sum them by zone).
+        self.month = {
+            "interventions": np.zeros(n, dtype=bool),
+            "comfort_deficit": np.zeros(n),  # kWh of heating need not heated
+            "cheque_spent": np.zeros(n),  # EUR of cheque credit that paid bills
+        }
         self.household_slices, self.person_slices = self.population.zone_slices(self.n_zones)
         self._first_member = np.searchsorted(
             persons["household"], np.arange(self.population.n_households + 1)
@@ -131,9 +148,9 @@ class InclusionModel(mesa.Model):
 
         self.labour = LabourMarket(persons, households, self.params["job_finding_rate"])
         self._labour_rng = self.stream("labour")
-        self._month_shares = monthly_shares(
-            self.params["heating_degree_days"], self.params["heating_share"]
-        )
+        self.prices = EnergyPrices(self.params)
+        self._heating_shares = heating_month_shares(self.params["heating_degree_days"])
+        self.standing, self.price = self.prices.at(self.start_year, self.start_month)
         self.update_incomes()
         self._warm_up()
 
@@ -171,40 +188,114 @@ class InclusionModel(mesa.Model):
         year, month = self.calendar_month
         self.labour.step(self.population.persons, self._labour_rng)
         self.update_incomes()
-        self.settle_budgets(month)
+        self.settle_budgets(year, month)
         for action in self.actions:
             action.step()
         self.env.run(until=self.env.now + days_in_month(year, month))
+        self.suppliers_act(year, month)
         if month == SEPTEMBER:  # the school year starts: everyone is one year older
             self.age_one_year()
         self._collect()
 
-    def settle_budgets(self, month: int) -> None:
-        """Bill the calendar month's energy; households pay, or build up or repay arrears.
+    def settle_budgets(self, year: int, month: int) -> None:
+        """The household economy of a calendar month.
 
-        An action's `budget_relief` (EUR a month, in kind: e.g. food bought at the social
-        grocery) lowers the living floor the household keeps before rent and energy.
+        Prices of the month; the housing allowance at the current income; in the cheque's month,
+        the year's energy cheque credited to the energy account; each household's heating
+        (restricted under strain, stopped by a supply cut), its bill net of the cheque credit;
+        then the budget rule (rent net of the allowance before energy). An action's
+        `budget_relief` (EUR a month, in kind: e.g. food bought at the social grocery) lowers the
+        living floor the household keeps before housing and energy. The suppliers act at the
+        month's end (`suppliers_act`).
         """
-        households = self.population.households
+        hh, p = self.population.households, self.params
+        self.standing, self.price = self.prices.at(year, month)
+        hh["allowance"] = housing_allowance(
+            hh["rent"], hh["adults"], hh["size"], hh["income"], hh["claims_allowance"], p
+        )
+        if month == p["cheque_month"]:
+            issued = year >= p["cheque_first_year"]
+            hh["cheque"] = cheque_amount(hh["income"], hh["size"], hh["uses_cheque"] & issued, p)
+            hh["cheque_credit"] += hh["cheque"]
+
+        effort = self.net_energy_cost() / (12 * np.maximum(hh["income"], 1.0))
+        in_arrears = hh["arrears_energy"] > p["energy_arrears_threshold"]
+        heat_allowed, other_allowed = supply_factors(hh["supply"], hh["heating"], p)
+        hh["heating_kept"] = heating_kept(effort, in_arrears, p) * heat_allowed
+        heat_need = p["heating_share"] * hh["annual_kwh"] * self._heating_shares[month - 1]
+        other_use = (1 - p["heating_share"]) * hh["annual_kwh"] / 12 * other_allowed
         bill = monthly_bill(
-            households["annual_kwh"], households["energy_price"], self._month_shares[month - 1]
+            hh["heating"], heat_need * hh["heating_kept"], other_use, self.standing, self.price
         )
-        floor = self.params["living_floor"] * households["cu"] - households["budget_relief"]
-        households["arrears_rent"], households["arrears_energy"] = settle_month(
-            households["income"],
-            np.maximum(floor, 0.0),
-            households["rent"],
-            bill,
-            households["arrears_rent"],
-            households["arrears_energy"],
-            self.params["arrears_repayment_share"],
+        spent = np.minimum(hh["cheque_credit"], bill)
+        hh["cheque_credit"] -= spent
+        heating_month = self._heating_shares[month - 1] >= 0.5 / 12  # half the mean month or more
+        hh["cold_home"] = heating_month & (hh["heating_kept"] < p["cold_home_threshold"])
+
+        hh["arrears_rent"], hh["arrears_energy"] = settle_month(
+            hh["income"],
+            np.maximum(p["living_floor"] * hh["cu"] - hh["budget_relief"], 0.0),
+            np.maximum(housing_cost(hh) - hh["allowance"], 0.0),
+            bill - spent,
+            hh["arrears_rent"],
+            hh["arrears_energy"],
+            p["arrears_repayment_share"],
         )
+        self.month["comfort_deficit"] = heat_need * (1 - hh["heating_kept"])
+        self.month["cheque_spent"] = spent
+
+    def suppliers_act(self, year: int, month: int) -> None:
+        """End of the month: energy suppliers restore supply where the debt is paid (or the
+        interruption has lasted its time) and intervene where bills have gone unpaid past the
+        notice, outside the winter truce. It runs after the actions, so an aid paid during the
+        month (an FSL grant) prevents the intervention its debt would have brought."""
+        hh, p = self.population.households, self.params
+        unpaid = hh["arrears_energy"] > p["energy_arrears_threshold"]
+        hh["months_unpaid"] = np.where(unpaid, hh["months_unpaid"] + 1, 0)
+        restore(hh, unpaid, p)
+        self.month["interventions"] = intervene(
+            hh["supply"], hh["months_unpaid"], hh["heating"], year, month, p
+        )
+
+    def annual_energy_cost(self, idx=slice(None), annual_kwh=None) -> np.ndarray:
+        """EUR a year of households' energy at normal comfort, at this month's prices."""
+        hh = self.population.households
+        kwh = hh["annual_kwh"][idx] if annual_kwh is None else annual_kwh
+        return annual_energy_cost(
+            hh["heating"][idx], kwh, self.standing, self.price, self.params["heating_share"]
+        )
+
+    def net_energy_cost(self, idx=slice(None), annual_kwh=None) -> np.ndarray:
+        """The annual energy cost net of the year's energy cheque (>= 0)."""
+        cheque = self.population.households["cheque"][idx]
+        return np.maximum(self.annual_energy_cost(idx, annual_kwh) - cheque, 0.0)
+
+    def net_housing_cost(self, idx=slice(None), rent=None, gross=None) -> np.ndarray:
+        """EUR a month of housing net of the allowance (>= 0), optionally at another rent
+        (`rent`) and gross housing cost (`gross`), the allowance recomputed for them."""
+        hh = self.population.households
+        if rent is None:
+            allowance = hh["allowance"][idx]
+        else:
+            allowance = housing_allowance(
+                rent,
+                hh["adults"][idx],
+                hh["size"][idx],
+                hh["income"][idx],
+                hh["claims_allowance"][idx],
+                self.params,
+            )
+        gross = housing_cost(hh, idx) if gross is None else gross
+        return np.maximum(gross - allowance, 0.0)
 
     def _warm_up(self) -> None:
         """Settle the budgets of the `warmup_months` before the start, incomes held fixed, so that
-        arrears start in their seasonal state rather than at zero. It draws no random number."""
+        arrears, supply cuts and the energy cheque start in their seasonal state rather than at
+        zero. It draws no random number."""
         for back in range(self.params["warmup_months"], 0, -1):
-            self.settle_budgets((self.start_month - 1 - back) % 12 + 1)
+            year, month = calendar_month(self.start_year, self.start_month - back, 1)
+            self.settle_budgets(year, month)
+            self.suppliers_act(year, month)
 
     def age_one_year(self) -> None:
         """Everyone is a year older: school levels move up and 18-year-olds leave childhood as

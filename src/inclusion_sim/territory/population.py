@@ -14,8 +14,9 @@ import numpy as np
 from scipy import stats
 
 from ..budget import labour_income
-from ..codes import CHILD, EMPLOYED, INACTIVE, PRIVATE_TENANT, RETIRED, SOCIAL, UNEMPLOYED
+from ..codes import CHILD, EMPLOYED, INACTIVE, RETIRED, SOCIAL, UNEMPLOYED
 from ..errors import InclusionSimError
+from ..housing import set_housing_costs
 from ..parameters import Parameters
 from .ipf import Margin, integerise, ipf
 from .marginals import ZoneMarginals
@@ -65,8 +66,8 @@ def synthesize(
     params = params or Parameters()
     households = _households(marginals, scale, rng, params)
     persons = _persons(households, marginals, rng, params)
-    _incomes(households, persons, marginals, rng, params)
-    _dwellings(households, rng, params)
+    income = _incomes(households, persons, marginals, rng, params)
+    _dwellings(households, persons, marginals, income, rng, params)
     return Population(households=households, persons=persons, weight=1.0 / scale)
 
 
@@ -135,6 +136,7 @@ def _persons(households, marginals, rng, params) -> dict[str, np.ndarray]:
     position = np.arange(n) - start
     single_parent = rng.random(len(size)) < params["single_parent_share"]
     n_adults = np.where(size == 1, 1, np.where(size == 2, 2, np.where(single_parent, 1, 2)))
+    households["adults"] = n_adults.astype(np.int8)
     adult = position < n_adults[household]
     with_children = (size > n_adults)[household]
 
@@ -217,7 +219,7 @@ def consumption_units(persons, n_households: int) -> np.ndarray:
     return np.bincount(persons["household"], weights=unit, minlength=n_households)
 
 
-def _incomes(households, persons, marginals, rng, params) -> None:
+def _incomes(households, persons, marginals, rng, params) -> np.ndarray:
     """Income per CU from each zone's lognormal; the poor draw from below the poverty line.
 
     Persons in poor households take quantiles in [0, p), the others in [p, 1), so the
@@ -255,9 +257,12 @@ def _incomes(households, persons, marginals, rng, params) -> None:
     households["other_income"] = np.maximum(
         income - np.bincount(hh, weights=earned, minlength=len(zone)), 0.0
     )
+    return income
 
 
-def _dwellings(households, rng, params) -> None:
+def _dwellings(households, persons, marginals, income, rng, params) -> None:
+    """Surface, energy class, heating mode and need, housing costs, and the two take-up flags
+    (housing allowance claimed, energy cheque used), drawn once per household."""
     n = len(households["zone"])
     social = households["tenure"] == SOCIAL
     surface = params["surface_base"] + params["surface_per_person"] * (households["size"] - 1)
@@ -271,14 +276,12 @@ def _dwellings(households, rng, params) -> None:
     heating_shares = np.asarray(params["heating_mode_shares"])
     heating = rng.choice(3, size=n, p=heating_shares / heating_shares.sum()).astype(np.int8)
     intensity = np.asarray(params["dpe_intensity"])[dpe]
-    rent_rate = np.select(
-        [social, households["tenure"] == PRIVATE_TENANT],
-        [params["rent_social"], params["rent_private"]],
-        0.0,
-    )
     households["surface"] = surface.astype(float)
     households["dpe"] = dpe
     households["heating"] = heating
     households["annual_kwh"] = surface * intensity * (1 - params["prebound_gap"])
-    households["energy_price"] = np.asarray(params["energy_price"])[heating]
-    households["rent"] = surface * rent_rate
+    zone_ids = np.array([ALL_ZONES.index(m.zone) for m in marginals])[households["zone"]]
+    head = np.searchsorted(persons["household"], np.arange(n))
+    set_housing_costs(households, zone_ids, persons["age"][head], income, rng, params)
+    households["claims_allowance"] = rng.random(n) >= params["allowance_non_take_up"]
+    households["uses_cheque"] = rng.random(n) >= params["cheque_non_use"]

@@ -16,11 +16,11 @@ import numpy as np
 
 from ...codes import SOCIAL
 from ...declarations import Indicator
-from ...indicators import energy_poor_document, per_zone, ratio, with_total
+from ...indicators import energy_poor_document, energy_poor_onpe, per_zone, ratio, with_total
 from ..base import Action, register
 from . import fsl, renovation
 from .fsl import FslLevers, SolidarityHousingFund
-from .records import Records
+from .records import COMPLETED, Records
 from .renovation import RenovationLevers
 from .soliha import CONVENTION, Soliha, SolihaLevers
 
@@ -57,6 +57,14 @@ class EnergyPoverty(Action):
             "applications refused (income over the ceiling, no debt, or month's envelope "
             "exhausted under 'refuse')",
         ),
+        _flow(
+            "fsl_unpaid_for_budget",
+            "households",
+            "eligible applications the month's envelope could not pay (queued or refused); none "
+            "all year: the budget does not bind, more money buys nothing unless the rules "
+            "(ceiling, cap) change",
+            headline=True,
+        ),
         Indicator(
             "fsl_budget_used",
             "%",
@@ -90,10 +98,44 @@ class EnergyPoverty(Action):
         _flow("soliha_works_started", "households", "works financed and started"),
         _flow("soliha_works_completed", "households", "works completed"),
         _flow("soliha_relocations", "households", "households relocated to social housing"),
+        _flow(
+            "social_vacancies",
+            "dwellings",
+            "social dwellings falling vacant this month in the simulated zones (shared by "
+            "ordinary applicants and relocations)",
+        ),
+        Indicator(
+            "relocation_queue",
+            "households",
+            "stock",
+            "households SOLIHA relocates waiting for a social dwelling (end of month)",
+        ),
+        Indicator(
+            "relocation_wait_months",
+            "months",
+            "trailing_year",
+            "mean months from accepting relocation to moving, last 12 months' relocations",
+        ),
         _flow("soliha_social_concerns", "households", "social concerns reported to social workers"),
         _flow("soliha_followups", "households", "12-month follow-up contacts"),
-        _flow("soliha_kwh_saved", "kWh/yr", "annual energy use saved, follow-ups of the month"),
-        _flow("soliha_eur_saved", "EUR/yr", "annual bill saved, follow-ups of the month"),
+        _flow(
+            "soliha_kwh_saved",
+            "kWh/yr",
+            "annual energy need (normal comfort) saved by kits, habits and works (after the "
+            "prebound gap), follow-ups of the month",
+        ),
+        _flow(
+            "soliha_eur_saved",
+            "EUR/yr",
+            "annual bill at normal comfort saved, at current prices, follow-ups of the month",
+        ),
+        _flow(
+            "soliha_consumption_saved",
+            "kWh/yr",
+            "annual energy actually consumed saved, follow-ups of the month: below the need "
+            "saved when households take part of the gain as comfort (rebound), negative when "
+            "heating returns (debt cleared, supply restored)",
+        ),
         Indicator(
             "soliha_effort_change",
             "points",
@@ -105,8 +147,8 @@ class EnergyPoverty(Action):
             "energy_poor_households",
             "households",
             "stock",
-            "households below the poverty line spending over 35% of income on rent and energy "
-            "(3.4.2)",
+            "households below the poverty line spending over 35% of income on housing and "
+            "energy, net of the allowance and the cheque (3.4.2)",
             outcome="decrease",
             headline=True,
         ),
@@ -115,7 +157,7 @@ class EnergyPoverty(Action):
             "households",
             "stock",
             "visited households that the document's test counts energy-poor at their visit's "
-            "housing costs and not at their current ones (current income)",
+            "housing costs and not at their current ones (current income and prices)",
         ),
         Indicator(
             "energy_cost_per_household_lifted",
@@ -123,6 +165,26 @@ class EnergyPoverty(Action):
             "cumulative",
             "visits and works spending since the start (all visited households) per household "
             "lifted",
+        ),
+        *(
+            Indicator(
+                f"energy_households_lifted_by_works_{test}",
+                "households",
+                "stock",
+                f"households with completed works, not relocated, energy-poor under {reading} "
+                "at their need before the works and not now (current income and prices)",
+            )
+            for test, reading in (("document", "the document's test"), ("onpe", "ONPE's test"))
+        ),
+        *(
+            Indicator(
+                f"energy_cost_per_household_lifted_by_works_{test}",
+                "EUR",
+                "cumulative",
+                f"subsidies and top-ups of all completed works per household lifted by works "
+                f"({reading})",
+            )
+            for test, reading in (("document", "the document's test"), ("onpe", "ONPE's test"))
         ),
     )
 
@@ -184,9 +246,10 @@ class EnergyPoverty(Action):
             self.soliha.refer(i)
 
     # --- indicators ------------------------------------------------------------------------------
-    def energy_poor(self, idx, rent=None, energy=None) -> np.ndarray:
-        """The document's test (3.4.2) for households `idx`, optionally at other housing costs."""
-        return energy_poor_document(self.model, idx, rent, energy)
+    def energy_poor(self, idx, housing=None, energy=None) -> np.ndarray:
+        """The document's test (3.4.2) for households `idx`, optionally at other annual net
+        housing and energy costs."""
+        return energy_poor_document(self.model, idx, housing, energy)
 
     def indicators(self) -> dict[str, np.ndarray]:
         model, rec = self.model, self.records
@@ -195,7 +258,7 @@ class EnergyPoverty(Action):
         out = {
             name: model.zone_values(values)
             for name, values in flows.items()
-            if name not in ("soliha_wait_days", "soliha_effort_change")
+            if name not in ("soliha_wait_days", "soliha_effort_change", "soliha_relocation_wait")
         }
         out["fsl_average_aid"] = _ratio(flows["fsl_aid_paid"], flows["fsl_grants"])
         budget = self.fsl.levers.fsl_budget
@@ -218,14 +281,37 @@ class EnergyPoverty(Action):
             per_zone(energy_poor_document(model), zones) * w
         )
         seen = np.flatnonzero(rec.visit_month >= 0)
-        before = self.energy_poor(
-            seen, rec.rent_at_visit[seen], rec.kwh_at_visit[seen] * rec.price_at_visit[seen]
+        housing_then = 12 * model.net_housing_cost(
+            seen, rent=rec.rent_at_visit[seen], gross=rec.housing_at_visit[seen]
         )
+        energy_then = model.net_energy_cost(seen, rec.kwh_at_visit[seen])
         lifted = np.zeros(len(rec.pending), dtype=bool)
-        lifted[seen] = before & ~self.energy_poor(seen)
+        lifted[seen] = self.energy_poor(seen, housing_then, energy_then) & ~self.energy_poor(seen)
         lifted_zone = per_zone(lifted, zones) * w
         out["energy_households_lifted"] = model.zone_values(lifted_zone)
         out["energy_cost_per_household_lifted"] = _ratio(per_zone(rec.spent, zones), lifted_zone)
+
+        # Works alone: completed works of households not relocated, at their need before them.
+        works = np.flatnonzero((rec.works == COMPLETED) & (rec.relocation_month < 0))
+        before = model.net_energy_cost(works, rec.kwh_before_works[works])
+        completed = per_zone(np.where(rec.works == COMPLETED, rec.works_spent, 0.0), zones)
+        for name, test in (("document", energy_poor_document), ("onpe", energy_poor_onpe)):
+            lifted = np.zeros(len(rec.pending), dtype=bool)
+            lifted[works] = test(model, works, energy=before) & ~test(model, works)
+            lifted_zone = per_zone(lifted, zones) * w
+            out[f"energy_households_lifted_by_works_{name}"] = model.zone_values(lifted_zone)
+            out[f"energy_cost_per_household_lifted_by_works_{name}"] = _ratio(
+                completed, lifted_zone
+            )
+        queue = self.soliha.social_housing
+        social = per_zone(model.population.households["tenure"] == SOCIAL, zones)
+        out["social_vacancies"] = model.zone_values(queue.vacancies * social / max(social.sum(), 1))
+        queued = np.zeros(len(rec.pending), dtype=bool)
+        queued[queue.waiting] = True
+        out["relocation_queue"] = model.zone_values(per_zone(queued, zones) * w)
+        out["relocation_wait_months"] = _ratio(
+            rec.last_year("soliha_relocation_wait"), rec.last_year("soliha_relocations")
+        )
         return {indicator.name: out[indicator.name] for indicator in self.outputs}
 
 

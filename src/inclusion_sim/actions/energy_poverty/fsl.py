@@ -3,7 +3,11 @@
 A household that cannot pay its energy bills goes to its zone's social centre; a social worker
 fills the income and energy-cost sheet (a shared SimPy resource, so the sheet waits for a free
 worker); the FSL then pays a share of the energy debt, up to the aid cap, if the household's
-income is under the resource ceiling and the month's envelope can pay it.
+income is under the resource ceiling and the month's envelope can pay it. The grant clears the
+debt, so it ends a supply cut or power reduction at once and lets heating return (`strain.py`);
+an applicant refused, or waiting for an envelope, stays exposed to the supplier's intervention.
+An eligible application the envelope cannot pay counts in `fsl_unpaid_for_budget`: a year
+without any means the budget did not bind, and more money buys nothing unless the rules change.
 
 Pacing. Real FSL commissions meet through the year and spend a yearly envelope; a budget that
 pays applications first come, first served from January would be spent by the first months'
@@ -31,6 +35,7 @@ import numpy as np
 from ...checks import AMOUNT, Number, OneOf
 from ...clock import DECEMBER
 from ...declarations import Levers, lever
+from ...strain import reconnect
 from ...territory.figures import figure
 
 FUNDER, LINE = "Metropolis", "FSL"  # the budget year is the calendar year
@@ -122,6 +127,8 @@ class SolidarityHousingFund(mesa.Agent):
                 self.refuse(household)
             elif not self.pay(household, aid):
                 self.waiting = waiting[k:]  # the head and everyone behind it wait again
+                for still in self.waiting:
+                    self.records.count("fsl_unpaid_for_budget", still)
                 return
 
     def apply(self, household: int):
@@ -140,6 +147,7 @@ class SolidarityHousingFund(mesa.Agent):
         if aid is None:
             self.refuse(household)
         elif self.waiting or not self.pay(household, aid):
+            self.records.count("fsl_unpaid_for_budget", household)
             if self.queue:
                 self.waiting.append(household)  # stays pending until an envelope pays it
             else:
@@ -154,7 +162,7 @@ class SolidarityHousingFund(mesa.Agent):
         households = self.model.population.households
         ceiling = self.levers.fsl_resource_ceiling * households["cu"][household]
         debt = households["arrears_energy"][household]
-        year_of_bills = households["annual_kwh"][household] * households["energy_price"][household]
+        year_of_bills = float(self.model.annual_energy_cost(household))
         aid = min(
             self.params["energy_poverty.fsl_share_of_arrears"] * min(debt, year_of_bills),
             self.levers.fsl_aid_cap,
@@ -170,8 +178,11 @@ class SolidarityHousingFund(mesa.Agent):
     def pay(self, household: int, aid: float) -> bool:
         """Pay the grant if the month's envelope (and the year's line) can pay it in full.
 
-        A grant clears the energy debt and so prevents a supply cut: the FSL pays its share (up to
-        the cap) and the supplier writes off the rest, as under the suppliers' FSL agreements.
+        A grant clears the energy debt: the FSL pays its share (up to the cap) and the supplier
+        writes off the rest, as under the suppliers' FSL agreements. So it ends a cut or a power
+        reduction in the month it is paid, and since suppliers act at the month's end it
+        prevents the intervention the debt would have brought this month; the household's
+        heating returns to what its effort allows (no arrears restriction).
         """
         households, records, ledger = (
             self.model.population.households,
@@ -184,6 +195,7 @@ class SolidarityHousingFund(mesa.Agent):
         ledger.pay(FUNDER, LINE, cost, self.model.steps)
         self.committed += cost
         households["arrears_energy"][household] = 0.0  # the supplier writes off the rest
+        reconnect(households, household)  # supply restored, reminders stopped, from this month
         records.pending[household] = False
         records.count("fsl_grants", household)
         records.count("fsl_aid_paid", household, aid)

@@ -19,6 +19,7 @@ FLOWS = (
     "fsl_grants",
     "fsl_aid_paid",
     "fsl_refused",
+    "fsl_unpaid_for_budget",  # eligible applications the month's envelope could not pay
     "soliha_referrals",
     "soliha_visits",
     "soliha_wait_days",  # sum of waiting days of the visits (divided by visits for the mean)
@@ -27,10 +28,12 @@ FLOWS = (
     "soliha_works_started",
     "soliha_works_completed",
     "soliha_relocations",
+    "soliha_relocation_wait",  # sum of months waited by the relocations (divided for the mean)
     "soliha_social_concerns",
     "soliha_followups",
     "soliha_kwh_saved",
     "soliha_eur_saved",
+    "soliha_consumption_saved",
     "soliha_effort_change",  # sum of effort changes (points) of the follow-ups
 )
 
@@ -44,16 +47,22 @@ class Records:
         self.pending = np.zeros(n_households, dtype=bool)  # application or visit under way
         self.visited = np.zeros(n_households, dtype=bool)  # referred to SOLIHA (once at most)
         self.visit_month = np.full(n_households, -1, dtype=np.int32)
-        self.kwh_at_visit = np.zeros(n_households)
-        self.price_at_visit = np.zeros(n_households)
+        self.kwh_at_visit = np.zeros(n_households)  # annual need at normal comfort
+        self.heat_at_visit = np.zeros(n_households)  # annual heating actually consumed
+        self.other_at_visit = np.zeros(n_households)  # annual other uses actually consumed
+        self.energy_cost_at_visit = np.zeros(n_households)  # EUR/yr net, the visit's prices
         self.rent_at_visit = np.zeros(n_households)
+        self.housing_at_visit = np.zeros(n_households)  # gross housing cost, EUR a month
         self.income_at_visit = np.zeros(n_households)
         self.tenure_at_visit = np.full(n_households, -1, dtype=np.int8)
         self.works = np.zeros(n_households, dtype=np.int8)
         self.owner_agreed = np.zeros(n_households, dtype=bool)
         self.works_done_month = np.full(n_households, -1, dtype=np.int32)
         self.works_saving = np.zeros(n_households)
-        self.relocation_month = np.full(n_households, -1, dtype=np.int32)
+        self.kwh_before_works = np.zeros(n_households)  # annual need when the works end
+        self.works_spent = np.zeros(n_households)  # real EUR of subsidy and top-up
+        self.relocation_applied = np.full(n_households, -1, dtype=np.int32)  # step applied
+        self.relocation_month = np.full(n_households, -1, dtype=np.int32)  # step moved
         self.spent = np.zeros(n_households)  # real EUR of visits and works attributed
         self.flows = {name: np.zeros(n_zones) for name in FLOWS}
         self.history: deque[dict[str, np.ndarray]] = deque(maxlen=11)

@@ -8,7 +8,9 @@ times in days are the same at any scale, and zero technicians never visit anyone
 
 Each visited household draws its findings from its own generator (seeded by the action's stream
 and the household's index), so what a visit finds does not depend on how many other visits were
-made: more technicians visit more households, never different ones' outcomes.
+made: more technicians visit more households, never different ones' outcomes. A household that
+accepts relocation joins the social-housing queue (`relocation.py`), whose vacancies it shares
+with the ordinary applicants.
 """
 
 from __future__ import annotations
@@ -22,10 +24,13 @@ import simpy
 from ...checks import RATE, Flag, ListOf, Number, Zone
 from ...codes import DPE_CLASSES, SOCIAL
 from ...declarations import Levers, lever
+from ...housing import housing_cost, social_rent
 from ...territory.figures import figure
+from ...territory.zones import ALL_ZONES
 from .ranges import draw
 from .records import COMPLETED, RECOMMENDED, STARTED
-from .renovation import RenovationLevers, finance_works, relocate
+from .relocation import SocialHousingQueue
+from .renovation import RenovationLevers, finance_works
 
 CONVENTION = ("Metropolis", "SOLIHA convention")
 CLASS_E = DPE_CLASSES.index("E")  # classes E-G: poor insulation, a building cause
@@ -101,6 +106,7 @@ class Soliha(mesa.Agent):
             params["energy_poverty.technician_cost"]
             / params["energy_poverty.visits_per_technician_year"]
         )
+        self.social_housing = SocialHousingQueue(model, records, params, seed)
 
     def open_year(self) -> None:
         cost = self.technicians * self.params["energy_poverty.technician_cost"]
@@ -130,8 +136,11 @@ class Soliha(mesa.Agent):
         """What the visit finds and does; the draws are always made, in the same order."""
         hh, rec, p = self.model.population.households, self.records, self.params
         rec.visit_month[i] = self.model.steps
-        rec.kwh_at_visit[i], rec.price_at_visit[i] = hh["annual_kwh"][i], hh["energy_price"][i]
+        rec.kwh_at_visit[i] = hh["annual_kwh"][i]
+        rec.heat_at_visit[i], rec.other_at_visit[i] = self._consumption(i)
+        rec.energy_cost_at_visit[i] = self.model.net_energy_cost(i)
         rec.rent_at_visit[i], rec.income_at_visit[i] = hh["rent"][i], hh["income"][i]
+        rec.housing_at_visit[i] = housing_cost(hh, i)
         rec.tenure_at_visit[i] = hh["tenure"][i]
         rec.spent[i] += self.cost_per_visit * rec.weight
         behaviour = rng.random() < p["energy_poverty.behaviour_cause_share"]
@@ -157,41 +166,60 @@ class Soliha(mesa.Agent):
                 rec.works[i] = STARTED
                 rec.count("soliha_works_started", i)
         severe = bool(self.energy_poor(np.array([i]))[0])
-        if not works and (building or severe) and self.levers.relocation:
-            relocate(self.model, rec, p, i, rng)
+        accepts = rng.random() < p["energy_poverty.relocation_acceptance"]
+        if not works and (building or severe) and self.levers.relocation and accepts:
+            self.social_housing.apply(i)
+
+    def _consumption(self, i) -> tuple[float, float]:
+        """Annual kWh the household now consumes for heating and for other uses (its need,
+        less what it restricts or its supply stops), at this month's heating level."""
+        hh, p = self.model.population.households, self.params
+        heat = p["heating_share"] * hh["annual_kwh"][i] * hh["heating_kept"][i]
+        return heat, (1 - p["heating_share"]) * hh["annual_kwh"][i]
 
     def due_events(self) -> None:
         """Works completed, relocations and 12-month follow-ups falling due this month."""
         hh, rec, now = self.model.population.households, self.records, self.model.steps
         for i in np.flatnonzero((rec.works == STARTED) & (rec.works_done_month == now)):
+            rec.kwh_before_works[i] = hh["annual_kwh"][i]
             hh["annual_kwh"][i] *= 1 - rec.works_saving[i]
             rec.works[i] = COMPLETED
             rec.count("soliha_works_completed", i)
-        for i in np.flatnonzero(rec.relocation_month == now):
+        for i in self.social_housing.allocate():
             _move_to_social_housing(self.model, i, np.random.default_rng([self.seed, i, 1]))
+            rec.relocation_month[i] = now
             rec.count("soliha_relocations", i)
+            rec.count("soliha_relocation_wait", i, now - rec.relocation_applied[i])
         due = np.flatnonzero((rec.visit_month >= 0) & (rec.visit_month == now - self.follow_up))
         if len(due) == 0:
             return
-        before = rec.kwh_at_visit[due] * rec.price_at_visit[due]
-        after = hh["annual_kwh"][due] * hh["energy_price"][due]
-        effort_now = after / (12 * hh["income"][due])
-        effort_change = 100 * (effort_now - before / (12 * rec.income_at_visit[due]))
+        model = self.model
+        cost_then = model.annual_energy_cost(due, rec.kwh_at_visit[due])
+        saved_eur = cost_then - model.annual_energy_cost(due)
         for k, i in enumerate(due):
+            heat, other = self._consumption(i)
+            consumed_then = rec.heat_at_visit[i] + rec.other_at_visit[i]
+            effort_now = model.net_energy_cost(i) / (12 * hh["income"][i])
+            effort_then = rec.energy_cost_at_visit[i] / (12 * rec.income_at_visit[i])
             rec.count("soliha_followups", i)
             rec.count("soliha_kwh_saved", i, rec.kwh_at_visit[i] - hh["annual_kwh"][i])
-            rec.count("soliha_eur_saved", i, before[k] - after[k])
-            rec.count("soliha_effort_change", i, effort_change[k])
+            rec.count("soliha_eur_saved", i, saved_eur[k])
+            rec.count("soliha_consumption_saved", i, consumed_then - heat - other)
+            rec.count("soliha_effort_change", i, 100 * (effort_now - effort_then))
 
 
 def _move_to_social_housing(model, i: int, rng: np.random.Generator) -> None:
-    """Relocation: a social dwelling of the same surface, its rent and the social DPE mix."""
+    """Relocation: a social dwelling of the same surface in the zone, at its social rent (the
+    allowance follows the new rent), with an energy class drawn from the social stock's mix;
+    an owner's charges and loan end with the sale."""
     hh, params = model.population.households, model.params
     dpe_social = np.asarray(params["dpe_shares_social"])
     dpe = rng.choice(len(dpe_social), p=dpe_social / dpe_social.sum())
+    zone = ALL_ZONES.index(model.zones[hh["zone"][i]])
     hh["tenure"][i] = SOCIAL
     hh["dpe"][i] = dpe
-    hh["rent"][i] = hh["surface"][i] * params["rent_social"]
+    hh["rent"][i] = social_rent(zone, hh["surface"][i], params)
+    hh["owner_costs"][i] = hh["mortgage"][i] = 0.0
     hh["annual_kwh"][i] = (
         hh["surface"][i] * params["dpe_intensity"][dpe] * (1 - params["prebound_gap"])
     )

@@ -155,7 +155,10 @@ def test_inactive_hires_enter_the_labour_force_and_earn_the_contract_pay():
     model = run(months=3)
     workforce, persons = model.actions[0].workforce, model.population.persons
     # Hired before this month's income update (hires happen during the month, paid from the next).
-    earlier = [c.person for c in model.actions[0].contracts if c.start < model.steps]
+    latest = {}  # each person's latest contract start (a person may have had several)
+    for c in model.actions[0].contracts:
+        latest[c.person] = max(latest.get(c.person, -1), c.start)
+    earlier = [person for person, start in latest.items() if start < model.steps]
     hired = np.intersect1d(
         earlier, np.flatnonzero(workforce.was_inactive & workforce.in_contract())
     )

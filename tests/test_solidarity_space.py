@@ -305,7 +305,12 @@ def test_tool_library_repairs_lower_energy_use_only_when_on():
         off.population.households["annual_kwh"],
     )
     assert np.all(kwh_on[repaired] < kwh_off[repaired])
-    np.testing.assert_array_equal(kwh_on[~repaired], kwh_off[~repaired])
+    # Households not repaired keep their use, unless a housing project moved them in one run
+    # only (repairs change bills, hence arrears, hence who the committee admits).
+    dpe_on, dpe_off = on.population.households["dpe"], off.population.households["dpe"]
+    same = ~repaired & (dpe_on == dpe_off)
+    assert same.sum() > 0.99 * (~repaired).sum()
+    np.testing.assert_array_equal(kwh_on[same], kwh_off[same])
 
 
 def test_support_places_are_taken_by_grant_beneficiaries_sent_by_the_social_centre(baseline):

@@ -294,8 +294,7 @@ class SolidaritySpace(Action):
         their membership, and its support places by grant beneficiaries (the activities fill in
         the first month)."""
         model, rec = self.model, self.records
-        hh = model.population.households
-        eligible = (reste_a_vivre(hh) < self.threshold) & self.in_difficulty()
+        eligible = (reste_a_vivre(self.model) < self.threshold) & self.in_difficulty()
         grant = rsa_recipients(model)
         year = model.calendar_month[0]
         for zone, site in self.sites.items():
@@ -329,12 +328,11 @@ class SolidaritySpace(Action):
     # --- the monthly mechanism -------------------------------------------------------------------
     def step(self) -> None:
         model, rec = self.model, self.records
-        hh = model.population.households
         rec.reset_flows()
         if model.steps == 1 or model.calendar_month[1] == JANUARY:
             for site in self.sites.values():
                 site.accounts.open_year()
-        eligible = reste_a_vivre(hh) < self.threshold
+        eligible = reste_a_vivre(self.model) < self.threshold
         difficulty = self.in_difficulty()
         self.grocery.end_memberships()
         self.projects.month()
@@ -401,7 +399,7 @@ class SolidaritySpace(Action):
         comparable = (
             self.served
             & self.in_difficulty()
-            & (reste_a_vivre(hh) < self.threshold)
+            & (reste_a_vivre(self.model) < self.threshold)
             & ~rec.ever_member
         )
         out["solidarity_comparable_arrears"] = _ratio(

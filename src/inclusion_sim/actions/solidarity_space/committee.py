@@ -60,13 +60,11 @@ class CommitteeLevers(Levers):
     )
 
 
-def reste_a_vivre(households, idx=slice(None)) -> np.ndarray:
-    """EUR per consumption unit and day left after rent and the year's energy bill."""
-    left = (
-        households["income"][idx]
-        - households["rent"][idx]
-        - households["annual_kwh"][idx] * households["energy_price"][idx] / 12
-    )
+def reste_a_vivre(model, idx=slice(None)) -> np.ndarray:
+    """EUR per consumption unit and day left after rent and the year's energy bill (at normal
+    comfort and this month's prices, a twelfth a month)."""
+    households = model.population.households
+    left = households["income"][idx] - households["rent"][idx] - model.annual_energy_cost(idx) / 12
     return left / households["cu"][idx] / DAYS_PER_MONTH
 
 
@@ -98,7 +96,7 @@ class AdmissionCommittee(mesa.Agent):
             self.grocery.admit(*self.approved.popleft())
         for _ in range(min(self.capacity, len(self.files))):
             household, day = self.files.popleft()
-            rav = reste_a_vivre(self.model.population.households, household)
+            rav = reste_a_vivre(self.model, household)
             if rav >= self.threshold:
                 self._close(household, "refusals")
             elif self.grocery.has_place(self.zone):

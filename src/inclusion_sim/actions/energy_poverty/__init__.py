@@ -60,9 +60,9 @@ class EnergyPoverty(Action):
         _flow(
             "fsl_unpaid_for_budget",
             "households",
-            "eligible applications the month's envelope could not pay (queued or refused); none "
-            "all year: the budget does not bind, more money buys nothing unless the rules "
-            "(ceiling, cap) change",
+            "eligible applications the month's envelope could not pay (queued or refused), "
+            "counted every month they wait; none all year: the budget does not bind, more money "
+            "buys nothing unless the rules (ceiling, cap) change",
             headline=True,
         ),
         Indicator(

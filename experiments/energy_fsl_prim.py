@@ -41,10 +41,11 @@ UNCERTAINTIES = [
     "job_finding_rate",
     "arrears_repayment_share",
     "living_floor",
+    "price_path_factor",
 ]
 LEVERS = ["energy_poverty__fsl_budget", "energy_poverty__fsl_aid_cap"]
 LEVERS += ["energy_poverty__fsl_when_exhausted"]
-FACTORS = {"energy_price": (1.0, 1.5)}
+FACTORS: dict[str, tuple[float, float]] = {}  # energy prices: the scalar price_path_factor
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,7 +95,7 @@ def answer(args: argparse.Namespace) -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     write_atomically(args.out / "experiments.csv", lambda p: table.to_csv(p, index=False))
 
-    baseline = run(scenario, tuple(FACTORS), scenario.seed, energy_price__factor=1.0)[OUTCOME]
+    baseline = run(scenario, tuple(FACTORS), scenario.seed)[OUTCOME]
     worse = outcomes[OUTCOME] > baseline
     print(
         f"\n{scenario.name}, {len(table)} runs: {OUTCOME} over the last year above the "

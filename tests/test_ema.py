@@ -64,7 +64,7 @@ def test_a_tiny_exploration_is_paired_and_a_lever_moves_its_outcome(small):
         uncertainties=["energy_poverty__take_up"],
         levers=["energy_poverty__fsl_budget"],
         outcomes=["fsl_grants", "fsl_aid_paid", "population"],
-        factors={"energy_price": (1.0, 1.5)},
+        factors={"dpe_intensity": (1.0, 1.5)},
     )
     policies = [
         ew.Sample("none", energy_poverty__fsl_budget=0.0),
@@ -72,7 +72,7 @@ def test_a_tiny_exploration_is_paired_and_a_lever_moves_its_outcome(small):
     ]
     experiments, outcomes = ew.perform_experiments(model, scenarios=2, policies=policies)
     table = experiments.assign(**outcomes)
-    assert len(table) == 4 and {"energy_price__factor", "energy_poverty__take_up"} <= set(table)
+    assert len(table) == 4 and {"dpe_intensity__factor", "energy_poverty__take_up"} <= set(table)
     none, funded = (table[table["policy"] == p].reset_index() for p in ("none", "2017"))
     assert (none["fsl_grants"] == 0).all() and (funded["fsl_grants"] > 0).all()
     # Same random numbers everywhere: the population, which no input here changes, is equal.
@@ -81,8 +81,8 @@ def test_a_tiny_exploration_is_paired_and_a_lever_moves_its_outcome(small):
     run = ism.InclusionModel(
         small,
         energy_poverty__take_up=float(funded["energy_poverty__take_up"][0]),
-        energy_price=[
-            p * funded["energy_price__factor"][0] for p in ism.Parameters()["energy_price"]
+        dpe_intensity=[
+            p * funded["dpe_intensity__factor"][0] for p in ism.Parameters()["dpe_intensity"]
         ],
     )
     while run.running:
@@ -113,7 +113,7 @@ def test_the_prim_script_runs_at_a_tiny_size(tmp_path):
     assert done.returncode == 0, done.stderr
     table = pd.read_csv(tmp_path / "experiments.csv")
     assert len(table) == 8
-    assert {"energy_price__factor", "energy_poverty__fsl_budget", "households_in_arrears"} <= set(
+    assert {"price_path_factor", "energy_poverty__fsl_budget", "households_in_arrears"} <= set(
         table
     )
     assert table["households_in_arrears"].notna().all()

@@ -5,7 +5,7 @@ discovery (PRIM) need no glue.
 - Uncertainties: the scenario's scalar parameters that carry a prior `range` (the core's and the
   enabled actions'), named by their keyword (`energy_poverty__take_up`). A list-valued parameter
   has no single value to sample; `factors` explores one by a factor on all its elements
-  (`{"energy_price": (1.0, 1.5)}` adds the uncertainty `energy_price__factor`).
+  (`{"dpe_intensity": (1.0, 1.5)}` adds the uncertainty `dpe_intensity__factor`).
 - Levers: the enabled actions' levers, by keyword (`energy_poverty__fsl_budget`): a number over
   its declared range, a rule over its options (CategoricalParameter), on/off as a
   BooleanParameter. List and table levers keep the scenario's values.

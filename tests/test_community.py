@@ -160,11 +160,7 @@ def test_participants_report_difficulties_earlier_through_the_fsl():
     assert series(together, "community_take_up_change")[-1] > 0
     # The FSL's take-up rises for the residents who report earlier (the pathway), and with it
     # the applications, never lower; the count itself moves by a few agents at this scale.
-    take_up = (
-        together.actions[0].take_up
-        if together.actions[0].name == "energy_poverty"
-        else (next(a for a in together.actions if a.name == "energy_poverty").take_up)
-    )
+    take_up = next(a for a in together.actions if a.name == "energy_poverty").take_up
     raised = together.pathways.probability("fsl_take_up", take_up)
     assert np.all(raised >= take_up) and raised.max() > take_up
     applied = [series(m, "fsl_applications").sum() for m in (alone, together)]

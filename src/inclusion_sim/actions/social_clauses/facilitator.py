@@ -20,6 +20,7 @@ from ...agencies import scaled_capacity
 from ...checks import AMOUNT, Flag, ListOf, Number, Zone
 from ...codes import INACTIVE, UNEMPLOYED
 from ...declarations import Levers, lever
+from .candidates import Candidates
 from .contracts import Position
 
 NO_CANDIDATE, BACKLOG = "no_candidate", "facilitator_backlog"
@@ -122,15 +123,15 @@ class Facilitator(mesa.Agent):
         self.service_days = working * capacity.slowdown
         self.max_wait = params["social_clauses.max_wait_days"]
         self.team = capacity.resource(model.env)
-        self.pool = np.empty(0, dtype=np.int64)
-        self.weight = np.empty(0)
-        self.first = np.empty(0, dtype=bool)
+        self.candidates = _candidates(
+            model, np.empty(0, dtype=np.int64), np.empty(0), np.empty(0, bool)
+        )
         self.pending_hours = 0.0
 
     def set_pool(self, pool: np.ndarray, weight: np.ndarray, first: np.ndarray) -> None:
         """This month's candidates, their relative chances (targeting) and who comes first
         (workers whose pathway is another clause contract)."""
-        self.pool, self.weight, self.first = pool, weight.astype(float), first
+        self.candidates = _candidates(self.model, pool, weight, first)
 
     def match(self, position: Position, hire: Callable, unfilled: Callable):
         """SimPy process: queue for an adviser, describe the position, pick a candidate."""
@@ -157,20 +158,17 @@ class Facilitator(mesa.Agent):
             hire(person, position, waited)
 
     def _choose(self, position: Position) -> int | None:
-        """Draw a candidate so that the expected share of women is the sector's share."""
-        persons = self.model.population.persons
-        free = self.weight > 0
-        if position.skilled:
-            free &= ~persons["no_diploma"][self.pool]
-        if (free & self.first).any():
-            free &= self.first
-        woman = persons["sex"][self.pool] == 1
-        w = np.where(free, self.weight, 0.0)
-        women, men = w[woman].sum(), w[~woman].sum()
-        if women + men == 0:
+        """Draw a candidate so that the expected share of women is the sector's share (the rule
+        is `Candidates`'s; one uniform draw, as `Generator.choice` makes)."""
+        candidates = self.candidates
+        chance = candidates.chances(position.skilled, position.woman_share)
+        if chance is None:
             return None
-        share = position.woman_share if women > 0 and men > 0 else float(women > 0)
-        p = np.where(woman, share * w / max(women, 1e-12), (1 - share) * w / max(men, 1e-12))
-        k = self.draws.choice(len(p), p=p / p.sum())
-        self.weight[k] = 0.0  # hired: no second contract at once
-        return int(self.pool[k])
+        k = candidates.draw(chance, self.draws.random())
+        candidates.remove(k)  # hired: no second contract at once
+        return int(candidates.pool[k])
+
+
+def _candidates(model, pool: np.ndarray, weight: np.ndarray, first) -> Candidates:
+    persons = model.population.persons
+    return Candidates(pool, weight, first, ~persons["no_diploma"][pool], persons["sex"][pool] == 1)

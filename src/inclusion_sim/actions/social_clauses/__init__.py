@@ -10,7 +10,6 @@ month 12 of a run starting in January they are the calendar year's figures.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from typing import Any
 
 import numpy as np
@@ -39,6 +38,7 @@ from .facilitator import (
     TargetingLevers,
     eligible,
 )
+from .records import ContractTable, MonthTotals
 from .workers import FOLLOW_UPS, Contract, Workforce
 
 WINDOW = 12  # months covered by the indicators
@@ -176,9 +176,11 @@ class SocialClauses(Action):
             priority |= households["qpv"][persons["household"]]
         self.priority_weight = np.where(priority, targeting.priority_weight, 1.0)
         self.mean_months = int(figure("action5.contract_duration"))
-        self.contracts: list[Contract] = []
+        self.contracts: list[Contract] = []  # the agents' histories; `table` for indicators
+        self.table = ContractTable()
+        self.ever_hired = np.zeros(model.n_zones)  # distinct persons hired since the start
         self.unfilled: list[tuple[int, float, str]] = []  # step, agent-hours, reason
-        self.payments: list[tuple[int, float]] = []
+        self.unfilled_hours, self.paid = MonthTotals(), MonthTotals()
         self.generated_hours = 0.0  # agent-hours
 
     # --- the monthly mechanism --------------------------------------------------------------
@@ -188,7 +190,7 @@ class SocialClauses(Action):
         self.workforce.after_contracts(step)
         self._pay_facilitator(step)
         repeat = self.workforce.repeat_until >= step
-        pool = np.flatnonzero(eligible(model, self.disabled, repeat))
+        pool = eligible(model, self.disabled, repeat)
         # Inactive candidates join the labour force now, in one batch, so that a hire's pay
         # counts in the household's income from the contract's first month.
         model.labour.enter(pool[model.population.persons["activity"][pool] == INACTIVE])
@@ -199,9 +201,12 @@ class SocialClauses(Action):
                 self.generated_hours += position.hours
                 model.env.process(self.facilitator.match(position, self._hire, self._unfilled))
 
-    def _draw_position(self, buyer: int, cells: np.ndarray) -> Position:
+    def _draw_position(self, buyer: int, cumulative: np.ndarray) -> Position:
+        """A position in a sector x tool cell drawn by its share (`cumulative`: the cells'
+        cumulative shares; one uniform, the draw Generator.choice(p=shares) makes)."""
         params, rng = self.model.params, self.rng
-        sector, tool = divmod(int(rng.choice(len(cells), p=cells)), len(TOOLS))
+        cell = int(cumulative.searchsorted(rng.random(), side="right"))
+        sector, tool = divmod(cell, len(TOOLS))
         spread = params["social_clauses.contract_months_spread"]
         name = SECTORS[sector]
         return Position(
@@ -218,6 +223,7 @@ class SocialClauses(Action):
     def _hire(self, person: int, position: Position, waited: float) -> None:
         hh = self.model.population.households
         household = self.model.population.persons["household"][person]
+        first_hire = person not in self.workforce.workers
         worker = self.workforce.hire(person, position)
         contract = Contract(
             position=position,
@@ -230,16 +236,19 @@ class SocialClauses(Action):
         )
         worker.contracts.append(contract)
         self.contracts.append(contract)
+        self.table.add(contract)
+        self.ever_hired[contract.zone] += first_hire
 
     def _unfilled(self, position: Position, reason: str) -> None:
         self.unfilled.append((self.model.steps, position.hours, reason))
+        self.unfilled_hours.add(self.model.steps, position.hours)
 
     def _pay_facilitator(self, step: int) -> None:
         """The Metropolis pays the provider monthly from a yearly line (3.5.6)."""
         ledger, line = self.model.ledger, FACILITATOR_LINE
         if line not in ledger.budget or self.model.calendar_month[1] == 1:
             ledger.open_line(*line, self.yearly_cost)
-        self.payments.append((step, ledger.pay(*line, self.yearly_cost / 12, step)))
+        self.paid.add(step, ledger.pay(*line, self.yearly_cost / 12, step))
 
     # --- accounting and indicators ----------------------------------------------------------
     def hours_balance(self) -> dict[str, float]:
@@ -250,62 +259,54 @@ class SocialClauses(Action):
             "worked": self.workforce.worked_hours * w,
             "in_contract": self.workforce.remaining_hours() * w,
             "pending": self.facilitator.pending_hours * w,
-            "unfilled": sum(h for _, h, _ in self.unfilled) * w,
+            "unfilled": self.unfilled_hours.total() * w,
         }
 
     def indicators(self) -> dict[str, np.ndarray]:
         model, w, n = self.model, self.model.population.weight, self.model.n_zones
         since = model.steps - WINDOW
-        recent = self.contracts[bisect_right([c.start for c in self.contracts], since) :]
-        zone = np.array([c.zone for c in recent], dtype=np.int64)
-        hours = np.array([c.position.hours for c in recent]) * w
+        recent = self.table.since(since)
+        zone, hours = recent["zone"], recent["hours"] * w
 
         def by_zone(values=None, mask=None) -> np.ndarray:
-            keep = np.ones(len(recent), dtype=bool) if mask is None else mask
+            keep = slice(None) if mask is None else mask
             weights = None if values is None else values[keep]
             return np.bincount(zone[keep], weights=weights, minlength=n).astype(float)
 
         out = {"clause_hours": model.zone_values(by_zone(hours))}
         for attr, keys in (("buyer", BUYERS), ("sector", SECTORS), ("tool", TOOLS)):
-            code = np.array([getattr(c.position, attr) for c in recent], dtype=np.int64)
+            code = recent[attr]
             for k, key in enumerate(keys):
                 out[f"clause_hours_{key}"] = model.zone_values(by_zone(hours, code == k))
-        unfilled = sum(h for s, h, _ in self.unfilled if s > since) * w
+        unfilled = self.unfilled_hours.since(since) * w
         out["clause_hours_unfilled"] = _territory_only(unfilled, n)
 
         # Distinct persons: each person's latest contract in the window.
-        latest = {c.person: c for c in recent}
-        people = list(latest.values())
-        p_zone = np.array([c.zone for c in people], dtype=np.int64)
+        _, last = np.unique(recent["person"][::-1], return_index=True)
+        latest = len(zone) - 1 - last
+        p_zone = zone[latest]
         persons = np.bincount(p_zone, minlength=n).astype(float)
-        women = np.bincount(p_zone, weights=[c.woman for c in people], minlength=n)
-        p_qpv = np.bincount(p_zone, weights=[c.qpv for c in people], minlength=n)
+        women = np.bincount(p_zone, weights=recent["woman"][latest], minlength=n)
+        p_qpv = np.bincount(p_zone, weights=recent["qpv"][latest], minlength=n)
         zone_hours = by_zone(hours)
         out["clause_persons_employed"] = model.zone_values(persons * w)
-        ever = {c.person: c.zone for c in self.contracts}
-        out["clause_persons_employed_total"] = model.zone_values(
-            np.bincount(np.fromiter(ever.values(), dtype=np.int64, count=len(ever)), minlength=n)
-            * w
-        )
+        out["clause_persons_employed_total"] = model.zone_values(self.ever_hired * w)
         out["clause_hours_per_person"] = percent(zone_hours, persons * w) / 100
-        months = np.array([c.position.months for c in recent], dtype=float)
-        out["clause_contract_months"] = percent(by_zone(months), by_zone()) / 100
+        out["clause_contract_months"] = percent(by_zone(recent["months"]), by_zone()) / 100
         out["clause_women_share"] = percent(women, persons)
-        skilled = np.array([c.position.skilled for c in recent], dtype=float)
+        skilled = recent["skilled"].astype(float)
         out["clause_skilled_share"] = percent(by_zone(skilled), by_zone())
         total_hours, total_persons = np.full(n, zone_hours.sum()), np.full(n, persons.sum())
         out["clause_hours_share"] = _share(zone_hours, total_hours)
         out["clause_persons_share"] = _share(persons, total_persons)
-        qpv = np.array([c.qpv for c in recent], dtype=bool)
-        out["clause_qpv_hours_share"] = percent(by_zone(hours, qpv), zone_hours)
+        out["clause_qpv_hours_share"] = percent(by_zone(hours, recent["qpv"]), zone_hours)
         out["clause_qpv_persons_share"] = percent(p_qpv, persons)
         for m in FOLLOW_UPS:
             out[f"clause_employed_{m}m"] = percent(
                 self.workforce.employed_after[m], self.workforce.checked[m]
             )
-        waited = np.array([c.waited for c in recent])
-        out["clause_wait_days"] = percent(by_zone(waited), by_zone()) / 100
-        cost = sum(paid for s, paid in self.payments if s > since)
+        out["clause_wait_days"] = percent(by_zone(recent["waited"]), by_zone()) / 100
+        cost = self.paid.since(since)
         cost_per_hour = cost / zone_hours.sum() if zone_hours.sum() > 0 else np.nan
         out["clause_facilitator_cost_per_hour"] = np.full(len(out["clause_hours"]), cost_per_hour)
         out["clause_facilitator_cost_per_person"] = (

@@ -111,18 +111,14 @@ class Candidates:
 
 def _fenwick(group: np.ndarray, weight: np.ndarray) -> np.ndarray:
     """Fenwick tree (1-based rows) of the weights, one column per group: row i holds the sums
-    of the rows i - lowbit(i) + 1 .. i. Built level by level: at each level every parent
-    receives from one child only, so a vectorised += is exact."""
+    of the rows i - lowbit(i) + 1 .. i. Built level by level: the rows whose lowest bit is
+    `step` (step, 3 step, 5 step...) each add into their parent (2 step, 4 step...)."""
     n = len(weight)
     tree = np.zeros((n + 1, GROUPS))
     tree[np.arange(1, n + 1), group] = weight
-    index = np.arange(1, n + 1)
-    lowbit = index & -index
     step = 1
-    while step <= n:
-        child = index[lowbit == step]
-        parent = child + step
-        keep = parent <= n
-        tree[parent[keep]] += tree[child[keep]]
-        step <<= 1
+    while 2 * step <= n:
+        parents = tree[2 * step :: 2 * step]
+        parents += tree[step :: 2 * step][: len(parents)]
+        step *= 2
     return tree

@@ -136,10 +136,12 @@ class PublicBuyer(mesa.Agent):
         if total <= 0:
             return []
         self.owed += total / 12 * agent_share
-        cells = self.annual_hours.ravel() / total
+        # cumulative shares of the sector x tool cells, as Generator.choice(p=...) builds them
+        cumulative = np.cumsum(self.annual_hours.ravel() / total)
+        cumulative /= cumulative[-1]
         positions = []
         while self.owed > 0:
-            position = draw_position(self.code, cells)
+            position = draw_position(self.code, cumulative)
             self.owed -= position.hours
             positions.append(position)
         return positions

@@ -81,15 +81,17 @@ class TargetingLevers(Levers):
 
 
 def eligible(model, disabled: np.ndarray, repeat: np.ndarray) -> np.ndarray:
-    """Mask of persons a clause position may hire this month (vectorised over persons)."""
+    """Persons a clause position may hire this month, in person order (vectorised over the
+    job seekers, unemployed or inactive: every group below is among them)."""
     persons, households = model.population.persons, model.population.households
     params = model.params
-    activity, age = persons["activity"], persons["age"]
-    months = persons["unemployment_months"]
-    hh = persons["household"]
-    poor = (12 * households["income"] / households["cu"] < params["poverty_line"])[hh]
-    unemployed, inactive = activity == UNEMPLOYED, activity == INACTIVE
-    seeker = unemployed | inactive
+    activity = persons["activity"]
+    seekers = np.flatnonzero((activity == UNEMPLOYED) | (activity == INACTIVE))
+    seekers = seekers[~model.labour.held[seekers]]
+    age, months = persons["age"][seekers], persons["unemployment_months"][seekers]
+    unemployed, inactive = activity[seekers] == UNEMPLOYED, activity[seekers] == INACTIVE
+    hh = persons["household"][seekers]
+    poor = 12 * households["income"][hh] / households["cu"][hh] < params["poverty_line"]
     rsa = poor & (
         (unemployed & (months >= params["benefit_duration"]))
         | (inactive & (age >= 25) & (age <= 64))
@@ -97,12 +99,12 @@ def eligible(model, disabled: np.ndarray, repeat: np.ndarray) -> np.ndarray:
     groups = (
         (unemployed & (months >= 12))
         | rsa
-        | (seeker & (age >= 18) & (age < 26) & persons["no_diploma"])
+        | ((age >= 18) & (age < 26) & persons["no_diploma"][seekers])
         | (unemployed & (age >= 50) & (age < 65))
-        | (unemployed & disabled)
-        | (seeker & repeat)
+        | (unemployed & disabled[seekers])
+        | repeat[seekers]
     )
-    return groups & ~model.labour.held
+    return seekers[groups]
 
 
 class Facilitator(mesa.Agent):

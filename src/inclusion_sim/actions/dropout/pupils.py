@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import mesa
 import numpy as np
-from scipy import stats
+from scipy.special import pdtr
 
 from ...agents import Column
 from ...codes import CHILD
@@ -113,9 +113,24 @@ class Pupils:
         """
         mean = 2 * at_even_odds * self.probability()
         self.absences[:] = 0.0
-        self.absences[active] = stats.poisson.ppf(u[active], mean[active])
+        self.absences[active] = poisson_quantile(u[active], mean[active])
         self.year_absences[active] += self.absences[active]
         self.year_months[active] += 1
+
+
+def poisson_quantile(u: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """The smallest k with P(X <= k) >= u for X ~ Poisson(mean), element-wise: the rule (and
+    the cumulative function, `pdtr`) of scipy.stats.poisson.ppf, without its per-call
+    machinery (scipy gives -1 at u = 0, this 0). One pass per value of k, over the draws not
+    yet placed."""
+    k = np.zeros(len(u))
+    left = np.flatnonzero(pdtr(0, mean) < u)
+    value = 0
+    while len(left):
+        value += 1
+        k[left] = value
+        left = left[pdtr(value, mean[left]) < u[left]]
+    return k
 
 
 for _column in Pupils.COLUMNS:  # the pupil's row of every column (`person` is the Person view)

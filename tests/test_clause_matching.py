@@ -1,11 +1,16 @@
-"""The facilitator's matching draw (issue 17): the Fenwick-tree draw of `Candidates` follows the
-rule of the former O(n) draw, candidate for candidate and in distribution."""
+"""The facilitator after issue 17: the Fenwick-tree draw of `Candidates` follows the rule of the
+former O(n) draw, candidate for candidate and in distribution, and the advisers' queue gives
+the times and order of the former process per position on a SimPy resource."""
 
 import numpy as np
 import pytest
+import simpy
 from scipy.stats import chisquare
 
+from inclusion_sim import InclusionModel
 from inclusion_sim.actions.social_clauses.candidates import Candidates
+from inclusion_sim.actions.social_clauses.contracts import Position
+from inclusion_sim.actions.social_clauses.facilitator import BACKLOG
 
 
 def former_rule(weight, first, diploma, woman, skilled, woman_share):
@@ -142,3 +147,61 @@ def test_the_tree_holds_the_prefix_sums_of_each_group():
             node -= node & -node
         expected = np.bincount(pool.group[:i], weights=weight[:i], minlength=8)
         np.testing.assert_allclose(prefix, expected, atol=1e-9)
+
+
+def former_match(env, team, max_wait, service_days, position, log):
+    """The facilitator's queue before issue 17: a SimPy process per position on a resource."""
+    yield env.timeout(position.created - env.now)
+    if team is None:
+        log.append((position.buyer, "backlog", env.now))
+        return
+    with team.request() as request:
+        granted = yield request | env.timeout(max_wait)
+        if request not in granted:
+            log.append((position.buyer, "backlog", env.now))
+            return
+        waited = env.now - position.created
+        yield env.timeout(service_days)
+    log.append((position.buyer, "match", env.now, waited))
+
+
+@pytest.mark.parametrize(("advisers", "per_month"), [(3, 40), (1, 5), (8, 30), (0, 4)])
+def test_the_advisers_queue_gives_the_times_and_order_of_a_simpy_resource(advisers, per_month):
+    """Positions over 12 months, awarded at random days: which are matched or given up, when,
+    after what wait, in what order, are those of the former process-per-position queue."""
+    model = InclusionModel(zones=["saint_fons"], scale=0.02, seed=1, actions={"social_clauses": {}})
+    facilitator = model.actions[0].facilitator
+    facilitator.free_at = [0.0] * advisers
+    facilitator.service_days, facilitator.max_wait = 9.5, 20.0
+    facilitator._choose = lambda position: position.buyer  # the outcome, not the draw
+    model.env = new_env = simpy.Environment()
+    old_env = simpy.Environment()
+    team = simpy.Resource(old_env, advisers) if advisers else None
+    rng = np.random.default_rng(advisers)
+    old_log, new_log = [], []
+
+    def hired(person, position, waited):
+        new_log.append((person, "match", new_env.now, waited))
+
+    def unfilled(position, reason):
+        assert reason == BACKLOG
+        new_log.append((position.buyer, "backlog", new_env.now))
+
+    serial = 0
+    for month in range(12):
+        start = 30.0 * month
+        positions = []
+        for _ in range(rng.poisson(per_month)):
+            created = start + rng.uniform(0, 30)
+            positions.append(Position(serial, 0, 0, 3, 100.0, False, 0.2, created))
+            serial += 1
+        for position in positions:
+            old_env.process(former_match(old_env, team, 20.0, 9.5, position, old_log))
+        facilitator.receive(positions, hired, unfilled)
+        old_env.run(until=start + 30)
+        new_env.run(until=start + 30)
+    assert len(new_log) > 0.8 * serial
+    assert new_log == old_log  # exactly: the same days and waits, in the same order
+    if advisers == 1:
+        assert any(e[1] == "backlog" for e in new_log)  # the queue is long enough to give up
+    assert facilitator.pending_hours == pytest.approx(300.0 * (serial - len(new_log)), abs=1e-6)

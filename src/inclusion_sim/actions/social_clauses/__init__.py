@@ -196,10 +196,10 @@ class SocialClauses(Action):
         model.labour.enter(pool[model.population.persons["activity"][pool] == INACTIVE])
         self.facilitator.set_pool(pool, self.priority_weight[pool], repeat[pool])
         self._month_days = days_in_month(*model.calendar_month)
-        for buyer in self.buyers:
-            for position in buyer.award(self.agent_share, self._draw_position):
-                self.generated_hours += position.hours
-                model.env.process(self.facilitator.match(position, self._hire, self._unfilled))
+        positions = [p for b in self.buyers for p in b.award(self.agent_share, self._draw_position)]
+        for position in positions:
+            self.generated_hours += position.hours
+        self.facilitator.receive(positions, self._hire, self._unfilled)
 
     def _draw_position(self, buyer: int, cumulative: np.ndarray) -> Position:
         """A position in a sector x tool cell drawn by its share (`cumulative`: the cells'

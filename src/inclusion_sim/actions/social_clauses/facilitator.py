@@ -1,5 +1,6 @@
 """The facilitator (3.5.5): a service provider that describes each position and matches an
-eligible job seeker to it, with limited advisers (a SimPy resource, so waits are outputs).
+eligible job seeker to it, with limited advisers (a first-come-first-served queue on the
+model's SimPy clock, so waits are outputs).
 
 Eligible (3.5.1): long-term unemployed (12+ months), RSA beneficiaries, people under 26 without
 diploma, unemployed people over 50, unemployed people with a disability, and workers whose
@@ -10,8 +11,10 @@ inactive aged 25-64.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
 
 import mesa
 import numpy as np
@@ -108,7 +111,15 @@ def eligible(model, disabled: np.ndarray, repeat: np.ndarray) -> np.ndarray:
 
 
 class Facilitator(mesa.Agent):
-    """Matches positions to candidates, one position per adviser at a time."""
+    """Matches positions to candidates, one position per adviser at a time.
+
+    Advisers take positions first come, first served, each for `service_days`; a position that
+    waits `max_wait` days for an adviser is left unfilled. With a fixed service time a position's
+    adviser is known when it arrives (the first one free), so each position is a single SimPy
+    event at the time of its outcome (the match at the end of its service, or giving up) rather
+    than a process queueing on a SimPy resource (seven events): the same times, in the same
+    order (issue 17; tests/test_clause_matching.py compares the two).
+    """
 
     def __init__(self, model, advisers: float, agent_share: float, rng: np.random.Generator):
         super().__init__(model)
@@ -124,7 +135,7 @@ class Facilitator(mesa.Agent):
         )
         self.service_days = working * capacity.slowdown
         self.max_wait = params["social_clauses.max_wait_days"]
-        self.team = capacity.resource(model.env)
+        self.free_at = [0.0] * capacity.servers  # the day each adviser is next free (a heap)
         self.candidates = _candidates(
             model, np.empty(0, dtype=np.int64), np.empty(0), np.empty(0, bool)
         )
@@ -135,23 +146,35 @@ class Facilitator(mesa.Agent):
         (workers whose pathway is another clause contract)."""
         self.candidates = _candidates(self.model, pool, weight, first)
 
-    def match(self, position: Position, hire: Callable, unfilled: Callable):
-        """SimPy process: queue for an adviser, describe the position, pick a candidate."""
+    def receive(self, positions: list[Position], hire: Callable, unfilled: Callable) -> None:
+        """This month's positions join the queue in order of arrival (awarded during the month);
+        each gets the first adviser free, or gives up after `max_wait` days."""
+        now = self.model.env.now
+        for position in sorted(positions, key=attrgetter("created")):
+            self.pending_hours += position.hours
+            arrival = now + (position.created - now)  # the day a SimPy timeout gives
+            if not self.free_at:  # no adviser at all
+                self._at(arrival, self._give_up, position, unfilled)
+                continue
+            start = max(arrival, self.free_at[0])
+            if start > arrival and start >= arrival + self.max_wait:
+                self._at(arrival + self.max_wait, self._give_up, position, unfilled)
+                continue
+            end = start + self.service_days
+            heapq.heapreplace(self.free_at, end)
+            self._at(end, self._match, position, start - position.created, hire, unfilled)
+
+    def _at(self, day: float, outcome: Callable, *args) -> None:
+        """Call `outcome(*args)` on `day` of the model's SimPy clock."""
         env = self.model.env
-        self.pending_hours += position.hours
-        yield env.timeout(position.created - env.now)  # awarded during the month
-        if self.team is None:
-            self.pending_hours -= position.hours
-            unfilled(position, BACKLOG)
-            return
-        with self.team.request() as request:
-            granted = yield request | env.timeout(self.max_wait)
-            if request not in granted:
-                self.pending_hours -= position.hours
-                unfilled(position, BACKLOG)
-                return
-            waited = env.now - position.created
-            yield env.timeout(self.service_days)
+        env.timeout(day - env.now).callbacks.append(lambda _: outcome(*args))
+
+    def _give_up(self, position: Position, unfilled: Callable) -> None:
+        self.pending_hours -= position.hours
+        unfilled(position, BACKLOG)
+
+    def _match(self, position: Position, waited: float, hire: Callable, unfilled: Callable):
+        """The adviser has described the position: pick a candidate."""
         self.pending_hours -= position.hours
         person = self._choose(position)
         if person is None:

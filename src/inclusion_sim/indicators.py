@@ -184,21 +184,23 @@ def energy_poor_onpe(model: InclusionModel, idx=slice(None), energy=None):
     return low_income & (energy > model.params["onpe_effort_threshold"] * annual_income)
 
 
-def rsa_recipients(model: InclusionModel) -> np.ndarray:
-    """Per person: in a household below the poverty line and either unemployed for at least
-    `benefit_duration` months (their insurance benefit has run out) or inactive aged 25-64.
+def rsa_recipients(model: InclusionModel, idx=slice(None)) -> np.ndarray:
+    """Per person (of `idx`): in a household below the poverty line and either unemployed for
+    at least `benefit_duration` months (their insurance benefit has run out) or inactive aged
+    25-64.
 
     An approximation of RSA eligibility (which is means-tested on household resources and open
     from age 25); the document's 'government grant' beneficiaries (3.5.9, 3.5.10).
     """
     hh, persons = model.population.households, model.population.persons
-    poor = 12 * hh["income"] / hh["cu"] < model.params["poverty_line"]
-    age, activity = persons["age"], persons["activity"]
+    household = persons["household"][idx]
+    poor = 12 * hh["income"][household] / hh["cu"][household] < model.params["poverty_line"]
+    age, activity = persons["age"][idx], persons["activity"][idx]
     expired = (activity == UNEMPLOYED) & (
-        persons["unemployment_months"] >= model.params["benefit_duration"]
+        persons["unemployment_months"][idx] >= model.params["benefit_duration"]
     )
     inactive = (activity == INACTIVE) & (age >= 25) & (age <= 64)
-    return poor[persons["household"]] & (expired | inactive)
+    return poor & (expired | inactive)
 
 
 def territorial(model: InclusionModel) -> dict[str, np.ndarray]:

@@ -14,6 +14,7 @@ all this from the funders' yearly grants and the grocery's sales, never more tha
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -25,7 +26,6 @@ from ...declarations import Indicator
 from ...indicators import (
     ARREARS_EPSILON,
     energy_poor_document,
-    per_zone,
     ratio,
     rsa_recipients,
     with_total,
@@ -47,6 +47,22 @@ PROFILE = {  # share of the people welcomed this year -> document figure (3.5.10
     "grant_beneficiaries": "action6.grant_beneficiaries_share",
 }
 FUNDERS = {"metropolis": "the Metropolis", "city": "the city", "private": "private funds"}
+# Per-zone sums the indicators take over the sites' zones (counts, then EUR of arrears).
+_SITE_SUMS = (
+    "welcomed",
+    *(f"seen_{a}" for a in range(len(WELCOMED))),
+    *(f"profile_{key}" for key in PROFILE),
+    "members",
+    "solidarity",
+    "comparable",
+    "ever_member",
+    "ever_supported",
+    "supported",
+    "support_waiting",
+    "member_arrears",
+    "comparable_arrears",
+    "member_energy_arrears",
+)
 
 
 def _i(name: str, unit: str, kind: str, description: str, **kw) -> Indicator:
@@ -277,9 +293,6 @@ class SolidaritySpace(Action):
         )
         self.activities = Activities(model, rec, activities, params, self.sites, streams[3])
         self.support = Support(model, rec, params, self.sites, wait, streams[4])
-        served = np.zeros(model.n_zones, dtype=bool)
-        served[list(self.sites)] = True
-        self.served = served[rec.zone]
         # Households are closed: a couple's children who come of age are still its children.
         persons, n = model.population.persons, model.population.n_households
         adults = np.bincount(
@@ -332,8 +345,8 @@ class SolidaritySpace(Action):
         if model.steps == 1 or model.calendar_month[1] == JANUARY:
             for site in self.sites.values():
                 site.accounts.open_year()
-        eligible = reste_a_vivre(self.model) < self.threshold
-        difficulty = self.in_difficulty()
+        eligible = self._on_sites(lambda rows: reste_a_vivre(model, rows) < self.threshold)
+        difficulty = self._on_sites(self.in_difficulty)
         self.grocery.end_memberships()
         self.projects.month()
         for site in self.sites.values():
@@ -346,43 +359,87 @@ class SolidaritySpace(Action):
         member_adults = np.zeros(model.population.n_persons, dtype=bool)
         member_adults[first[rec.members]] = True
         self.activities.month(difficulty, member_adults)
-        self.support.month(rsa_recipients(model))
+        self.support.month(self._on_sites(lambda people: rsa_recipients(model, people), True))
         self.referrals.month(eligible, difficulty)
 
-    def in_difficulty(self) -> np.ndarray:
-        """Households below the poverty line or in arrears: those social workers see."""
+    def in_difficulty(self, rows=slice(None)) -> np.ndarray:
+        """Households (of `rows`) below the poverty line or in arrears: those social workers
+        see."""
         hh = self.model.population.households
-        poor = 12 * hh["income"] / hh["cu"] < self.model.params["poverty_line"]
-        return poor | (hh["arrears_rent"] + hh["arrears_energy"] > ARREARS_EPSILON)
+        poor = 12 * hh["income"][rows] / hh["cu"][rows] < self.model.params["poverty_line"]
+        return poor | (hh["arrears_rent"][rows] + hh["arrears_energy"][rows] > ARREARS_EPSILON)
+
+    def _on_sites(self, mask: Callable[[slice], np.ndarray], persons: bool = False) -> np.ndarray:
+        """A household (or person) mask computed on the sites' zones only, False elsewhere:
+        nothing of the action happens outside them, and most households live outside."""
+        model = self.model
+        slices = model.person_slices if persons else model.household_slices
+        n = model.population.n_persons if persons else model.population.n_households
+        out = np.zeros(n, dtype=bool)
+        for zone in self.sites:
+            out[slices[zone]] = mask(slices[zone])
+        return out
 
     # --- indicators ------------------------------------------------------------------------------
     def indicators(self) -> dict[str, np.ndarray]:
+        """Per zone; the sums run over the sites' zones only (zero elsewhere, where nobody is
+        welcomed, a member or supported)."""
         model, rec = self.model, self.records
         hh, persons = model.population.households, model.population.persons
         hz, pz, w = model.household_slices, model.person_slices, rec.weight
         zv = model.zone_values
         out = {f"solidarity_{name}": zv(rec.flows[name]) for name in _FLOWS}
+        sums = {name: np.zeros(model.n_zones) for name in _SITE_SUMS}
+        year = model.calendar_month[0]
+        for zone in self.sites:
+            rows, people = hz[zone], pz[zone]
+            seen = rec.seen_year[:, people] == year
+            welcomed = seen.any(axis=0)
+            age = persons["age"][people]
+            profile = {
+                "aged_26_49": (age >= 26) & (age <= 49),
+                "couples_with_children": self.couple_with_children[persons["household"][people]],
+                "grant_beneficiaries": rsa_recipients(model, people),
+            }
+            members, arrears = (
+                rec.members[rows],
+                hh["arrears_rent"][rows] + hh["arrears_energy"][rows],
+            )
+            comparable = (
+                self.in_difficulty(rows)
+                & (reste_a_vivre(model, rows) < self.threshold)
+                & ~rec.ever_member[rows]
+            )
+            counts = {
+                "welcomed": welcomed,
+                **{f"seen_{a}": seen[a] for a in range(len(WELCOMED))},
+                **{f"profile_{key}": welcomed & mask for key, mask in profile.items()},
+                "members": members,
+                "solidarity": rec.solidarity_members[rows],
+                "comparable": comparable,
+                "ever_member": rec.ever_member[rows],
+                "ever_supported": rec.ever_supported[people],
+                "supported": rec.supported[people],
+                "support_waiting": rec.support_waiting[people],
+            }
+            for name, mask in counts.items():
+                sums[name][zone] = np.count_nonzero(mask)
+            sums["member_arrears"][zone] = (arrears * members).sum()
+            sums["comparable_arrears"][zone] = (arrears * comparable).sum()
+            sums["member_energy_arrears"][zone] = (hh["arrears_energy"][rows] * members).sum()
 
-        seen = rec.seen_year == model.calendar_month[0]
-        welcomed = seen.any(axis=0)
-        n_welcomed = per_zone(welcomed, pz)
+        n_welcomed = sums["welcomed"]
         out["solidarity_people_welcomed"] = zv(n_welcomed * w)
-        out["solidarity_grocery_members_year"] = zv(per_zone(seen[GROCERY], pz) * w)
+        out["solidarity_grocery_members_year"] = zv(sums[f"seen_{GROCERY}"] * w)
         for a, key in enumerate(WELCOMED):
             if key != "grocery":
-                out[f"solidarity_participants_{key}"] = zv(per_zone(seen[a], pz) * w)
-        profile = {
-            "aged_26_49": (persons["age"] >= 26) & (persons["age"] <= 49),
-            "couples_with_children": self.couple_with_children[persons["household"]],
-            "grant_beneficiaries": rsa_recipients(model),
-        }
-        for key, mask in profile.items():
-            out[f"solidarity_share_{key}"] = 100 * _ratio(per_zone(welcomed & mask, pz), n_welcomed)
+                out[f"solidarity_participants_{key}"] = zv(sums[f"seen_{a}"] * w)
+        for key in PROFILE:
+            out[f"solidarity_share_{key}"] = 100 * _ratio(sums[f"profile_{key}"], n_welcomed)
 
-        members, solidarity = rec.members, rec.solidarity_members
-        n_members = per_zone(members, hz)
+        n_members = sums["members"]
         out["solidarity_members_social"] = zv(n_members * w)
-        out["solidarity_members_solidarity"] = zv(per_zone(solidarity, hz) * w)
+        out["solidarity_members_solidarity"] = zv(sums["solidarity"] * w)
         waiting = np.zeros(model.n_zones)
         for zone, committee in self.committees.items():
             waiting[zone] = committee.waiting
@@ -394,32 +451,23 @@ class SolidaritySpace(Action):
         out["solidarity_basket_fill"] = 100 * _ratio(
             rec.flows["basket_supplied"], rec.flows["basket_demand"]
         )
-        arrears = hh["arrears_rent"] + hh["arrears_energy"]
-        out["solidarity_member_arrears"] = _ratio(per_zone(arrears * members, hz), n_members)
-        comparable = (
-            self.served
-            & self.in_difficulty()
-            & (reste_a_vivre(self.model) < self.threshold)
-            & ~rec.ever_member
-        )
+        out["solidarity_member_arrears"] = _ratio(sums["member_arrears"], n_members)
         out["solidarity_comparable_arrears"] = _ratio(
-            per_zone(arrears * comparable, hz), per_zone(comparable, hz)
+            sums["comparable_arrears"], sums["comparable"]
         )
-        out["solidarity_member_energy_arrears"] = _ratio(
-            per_zone(hh["arrears_energy"] * members, hz), n_members
-        )
+        out["solidarity_member_energy_arrears"] = _ratio(sums["member_energy_arrears"], n_members)
 
-        out["solidarity_members_total"] = zv(per_zone(rec.ever_member, hz) * w)
-        out["solidarity_supported_total"] = zv(per_zone(rec.ever_supported, pz) * w)
-        supported = per_zone(rec.supported, pz)
+        out["solidarity_members_total"] = zv(sums["ever_member"] * w)
+        out["solidarity_supported_total"] = zv(sums["ever_supported"] * w)
+        supported = sums["supported"]
         out["solidarity_supported"] = zv(supported * w)
         places = np.zeros(model.n_zones)
         places[list(self.sites)] = self.places_real["social_support"]
         out["solidarity_supported_places_used"] = 100 * _ratio(supported * w, places)
-        out["solidarity_support_waiting"] = zv(per_zone(rec.support_waiting, pz) * w)
+        out["solidarity_support_waiting"] = zv(sums["support_waiting"] * w)
 
         spent = sum(rec.since_start(f"funding_{key}") for key in FUNDERS)
-        out["solidarity_cost_per_member"] = _ratio(spent, per_zone(rec.ever_member, hz) * w)
+        out["solidarity_cost_per_member"] = _ratio(spent, sums["ever_member"] * w)
         out["solidarity_cost_per_project"] = _ratio(spent, rec.since_start("projects_achieved"))
         return {indicator.name: out[indicator.name] for indicator in self.outputs}
 

@@ -128,11 +128,12 @@ class Activities(mesa.Agent):
         model, rec, p = self.model, self.records, self.params
         persons = model.population.persons
         year = model.calendar_month[0]
-        adult = persons["activity"] != CHILD
-        weight = np.where(difficulty, p["solidarity_space.difficulty_odds"], 1.0)
-        weight = weight[persons["household"]]
         for zone, site in self.sites.items():
             rows = model.person_slices[zone]
+            adult = persons["activity"][rows] != CHILD  # the zone's persons, from rows.start
+            weight = np.where(
+                difficulty[persons["household"][rows]], p["solidarity_space.difficulty_odds"], 1.0
+            )
             for a, key in enumerate(ACTIVITIES):
                 inside = rec.in_activity[a]
                 current = np.flatnonzero(inside[rows]) + rows.start
@@ -149,7 +150,8 @@ class Activities(mesa.Agent):
                 rec.count(f"attendance_{key}", zone, len(now) * sessions)
 
     def _newcomers(self, free, rows, outside, member_adults, adult, weight) -> np.ndarray:
-        """Persons taking `free` places: members first with `member_share`, then the public."""
+        """Persons taking `free` places: members first with `member_share`, then the public
+        (`adult` and `weight`, the odds of people in difficulty, are the zone's `rows`)."""
         if free <= 0:
             return np.empty(0, dtype=int)
         rng = self.stream
@@ -158,11 +160,11 @@ class Activities(mesa.Agent):
         )
         pool = np.flatnonzero(member_adults[rows] & outside[rows]) + rows.start
         chosen = rng.choice(pool, size=min(from_members, len(pool)), replace=False)
-        public = np.flatnonzero(adult[rows] & outside[rows]) + rows.start
+        public = np.flatnonzero(adult & outside[rows]) + rows.start
         public = public[~np.isin(public, chosen)]
         n = min(free - len(chosen), len(public))
         if n > 0:
-            odds = weight[public]
+            odds = weight[public - rows.start]
             chosen = np.concatenate(
                 [chosen, rng.choice(public, size=n, replace=False, p=odds / odds.sum())]
             )
@@ -193,9 +195,6 @@ class Support(mesa.Agent):
         self.records, self.params, self.sites, self.stream = records, params, sites, rng
         self.max_wait = max_wait
         self.waiting: dict[int, deque[tuple[int, float]]] = {zone: deque() for zone in sites}
-        served = np.zeros(model.n_zones, dtype=bool)
-        served[list(sites)] = True
-        self.served = served[records.person_zone]
 
     def month(self, grant: np.ndarray) -> None:
         """Exits, give-ups, free places filled from the waiting list, attendance, referrals.
@@ -228,9 +227,12 @@ class Support(mesa.Agent):
             )
             rec.count("attendance_social_support", zone, len(now_in) * sessions)
         draw = self.stream.random(len(rec.supported))  # every person, every month: aligned streams
-        can = self.served & grant & ~rec.supported & ~rec.support_waiting & ~rec.ever_supported
-        for person in np.flatnonzero(can & (draw < p["solidarity_space.support_referral_rate"])):
-            model.env.process(self._refer(person))
+        rate = p["solidarity_space.support_referral_rate"]
+        for zone in self.sites:  # in person order, zone after zone
+            rows = model.person_slices[zone]
+            can = grant[rows] & ~rec.supported[rows] & ~rec.support_waiting[rows]
+            for person in np.flatnonzero(can & ~rec.ever_supported[rows] & (draw[rows] < rate)):
+                model.env.process(self._refer(person + rows.start))
 
     def _refer(self, person: int):
         """SimPy process: the social worker's referral case, then the waiting list."""

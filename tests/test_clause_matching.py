@@ -133,20 +133,24 @@ def test_hired_and_unweighted_candidates_are_never_drawn_and_an_empty_pool_gives
     )
 
 
-def test_the_tree_holds_the_prefix_sums_of_each_group():
+def test_the_tree_holds_the_prefix_sums_of_each_set_and_sex():
+    """Node i of column 2 s + w sums the weights of candidates 1..i in set s (everyone, clause
+    pathway first, diploma, both) of sex w, after removals too."""
     weight, first, diploma, woman = random_pool(5, 1000)
     pool = candidates(weight, first, diploma, woman)
     for k in (0, 17, 999, 500):
         pool.remove(k)
         weight[k] = 0.0
-    tree = pool.tree
+    requires = {0: True, 1: first, 2: diploma, 3: first & diploma}
     for i in (1, 2, 3, 64, 511, 512, 1000):
         prefix, node = np.zeros(8), i
         while node:
-            prefix += tree[node]
+            prefix += pool.tree[:, node]
             node -= node & -node
-        expected = np.bincount(pool.group[:i], weights=weight[:i], minlength=8)
-        np.testing.assert_allclose(prefix, expected, atol=1e-9)
+        for s, member in requires.items():
+            for sex in (0, 1):
+                chosen = (member & (woman == sex))[:i]
+                assert prefix[2 * s + sex] == pytest.approx(weight[:i][chosen].sum(), abs=1e-9)
 
 
 def former_match(env, team, max_wait, service_days, position, log):

@@ -189,7 +189,9 @@ class SocialClauses(Action):
         self.workforce.work_month(step)
         self.workforce.after_contracts(step)
         self._pay_facilitator(step)
-        repeat = self.workforce.repeat_until >= step
+        former = self.workforce.former_workers()  # only they can wait for another contract
+        repeat = np.zeros(model.population.n_persons, dtype=bool)
+        repeat[former[self.workforce.repeat_until[former] >= step]] = True
         pool = eligible(model, self.disabled, repeat)
         # Inactive candidates join the labour force now, in one batch, so that a hire's pay
         # counts in the household's income from the contract's first month.

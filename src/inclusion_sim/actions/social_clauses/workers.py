@@ -67,11 +67,22 @@ class Workforce:
         self.checked = {m: np.zeros(model.n_zones) for m in FOLLOW_UPS}
         self.employed_after = {m: np.zeros(model.n_zones) for m in FOLLOW_UPS}
         self.workers: dict[int, Worker] = {}
+        self._former = np.empty(0, dtype=np.int64)  # `former_workers()`, kept between hires
         self.zone = model.population.households["zone"][model.population.persons["household"]]
         self.worked_hours = 0.0  # agent-hours
 
+    def former_workers(self) -> np.ndarray:
+        """Persons who ever held a clause contract, in person order: the only ones whose
+        contract, training or extra job finding the monthly updates need to look at."""
+        if len(self._former) != len(self.workers):
+            hired = np.fromiter(self.workers, dtype=np.int64, count=len(self.workers))
+            self._former = np.sort(hired)
+        return self._former
+
     def in_contract(self) -> np.ndarray:
-        return self.months_left > 0
+        """Persons working a clause contract now, in person order."""
+        former = self.former_workers()
+        return former[self.months_left[former] > 0]
 
     def hire(self, person: int, position: Position) -> Worker:
         persons, labour = self.model.population.persons, self.model.labour
@@ -94,7 +105,7 @@ class Workforce:
 
     def work_month(self, step: int) -> None:
         """Every worker in a contract works its monthly hours; finished contracts end."""
-        working = np.flatnonzero(self.months_left > 0)
+        working = self.in_contract()
         self.worked_hours += self.monthly_hours[working].sum()
         self.months_left[working] -= 1
         done = working[self.months_left[working] == 0]
@@ -136,12 +147,14 @@ class Workforce:
     def after_contracts(self, step: int) -> None:
         """Training ends; the 'job first' extra job finding; employment 6 and 12 months on."""
         params, persons = self.model.params, self.model.population.persons
-        back = np.flatnonzero(self.training_until == step)
+        former = self.former_workers()
+        back = former[self.training_until[former] == step]
         self._back_to_search(back)
         self.model.labour.hold(back, False)
-        activity = persons["activity"]
-        searching = (activity == UNEMPLOYED) | ((activity == INACTIVE) & self.was_inactive)
-        seekers = np.flatnonzero((self.boost_until >= step) & searching & ~self.model.labour.held)
+        activity = persons["activity"][former]
+        searching = (activity == UNEMPLOYED) | ((activity == INACTIVE) & self.was_inactive[former])
+        boosted = (self.boost_until[former] >= step) & ~self.model.labour.held[former]
+        seekers = former[boosted & searching]
         found = seekers[self.rng.random(len(seekers)) < params["social_clauses.extra_job_finding"]]
         persons["activity"][found] = EMPLOYED
         persons["unemployment_months"][found] = 0

@@ -314,7 +314,7 @@ class SocialClauses(Action):
         out["clause_facilitator_cost_per_person"] = (
             percent(zone_hours * cost_per_hour, persons * w) / 100
         )
-        working = self.workforce.in_contract()
+        working = self.workforce.working()
         out["clause_workers_in_contract"] = model.zone_values(
             np.bincount(self.workforce.zone[working], minlength=n) * w
         )

@@ -79,10 +79,16 @@ class Workforce:
             self._former = np.sort(hired)
         return self._former
 
-    def in_contract(self) -> np.ndarray:
+    def working(self) -> np.ndarray:
         """Persons working a clause contract now, in person order."""
         former = self.former_workers()
         return former[self.months_left[former] > 0]
+
+    def in_contract(self) -> np.ndarray:
+        """Mask of the persons working a clause contract now."""
+        mask = np.zeros(len(self.months_left), dtype=bool)
+        mask[self.working()] = True
+        return mask
 
     def hire(self, person: int, position: Position) -> Worker:
         persons, labour = self.model.population.persons, self.model.labour
@@ -105,7 +111,7 @@ class Workforce:
 
     def work_month(self, step: int) -> None:
         """Every worker in a contract works its monthly hours; finished contracts end."""
-        working = self.in_contract()
+        working = self.working()
         self.worked_hours += self.monthly_hours[working].sum()
         self.months_left[working] -= 1
         done = working[self.months_left[working] == 0]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from inclusion_sim.calibration.cli import add_commands
+from inclusion_sim.calibration.arguments import add_commands
 
 ROOT = Path(__file__).parent.parent / "calibration"
 

@@ -14,14 +14,16 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .errors import InclusionSimError
 from .parameters import Parameters
-from .scenario import Scenario, ScenarioError
-from .territory.marginals import zone_marginals
 from .territory.zones import ZONES
+
+if TYPE_CHECKING:
+    from .scenario import Scenario
 
 BYTES_PER_AGENT = 250
 BASE_BYTES = 250 * 2**20
@@ -50,6 +52,11 @@ def zone_agents(scenario: Scenario) -> dict[str, tuple[float, float]]:
     """Expected simulated (households, persons) of each zone of the scenario, i.e. the real ones
     times the scale; checks that the marginals (packaged, with the scenario's overrides) hold
     together."""
+    # Imported when checking, not with the module: the command line reads MEMORY_VARIABLE
+    # for its help without loading the scenario schema (every action) or SciPy.
+    from .scenario import ScenarioError
+    from .territory.marginals import zone_marginals
+
     params = Parameters(scenario.parameters)
     try:
         marginals = zone_marginals(params, overrides=scenario.marginals)
@@ -64,6 +71,8 @@ def zone_agents(scenario: Scenario) -> dict[str, tuple[float, float]]:
 def check_run(scenarios: Sequence[Scenario], gib: float | None = None, parallel: int = 1) -> None:
     """Refuse, before any allocation, a scenario with a zone that would get no household, and
     runs that would need more memory than the limit with `parallel` of the largest at a time."""
+    from .scenario import ScenarioError  # as in zone_agents
+
     limit = memory_limit(gib)
     largest, needs = None, 0.0
     for scenario in scenarios:

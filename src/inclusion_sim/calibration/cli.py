@@ -1,9 +1,10 @@
 """The `inclusion-sim calibrate` and `inclusion-sim sensitivity` commands.
 
-`add_commands(subparsers)` adds both to the main parser; each sets ``handler`` (args -> exit
-status). Work runs on the experiments' executors: serially by default, a process pool with
-``--workers N``, or a Dask cluster with ``--dask ADDRESS|local``; every
-evaluation is stored at once in the calibration's SQLite store, and a rerun resumes from it.
+Their arguments are declared in `arguments.py` (`add_commands`), which imports this module only
+when one of them runs; each returns an exit status. Work runs on the experiments' executors:
+serially by default, a process pool with ``--workers N``, or a Dask cluster with
+``--dask ADDRESS|local``; every evaluation is stored at once in the calibration's SQLite store,
+and a rerun resumes from it.
 """
 
 from __future__ import annotations
@@ -40,46 +41,9 @@ from .simulator import producible
 from .store import Store
 
 
-def add_commands(subparsers) -> None:
-    """Add `calibrate` and `sensitivity` to an argparse subparsers object."""
-    cal = subparsers.add_parser("calibrate", help="fit free parameters to the figures")
-    cal.add_argument(
-        "config", type=Path, help="calibration file, e.g. calibration/calibration.toml"
-    )
-    cal.add_argument(
-        "--method",
-        choices=["abc", "optimise"],
-        default="abc",
-        help="ABC-SMC posterior (default) or differential-evolution point estimate",
-    )
-    cal.add_argument(
-        "--calibrated",
-        type=Path,
-        help="where to write the calibrated file (default: the package's data/)",
-    )
-    _common(cal)
-    cal.set_defaults(handler=_guarded(calibrate))
+def guarded(command):
+    """The command with the calibration's one-line errors and interrupt message."""
 
-    sens = subparsers.add_parser("sensitivity", help="Morris screening or Sobol indices")
-    sens.add_argument(
-        "config", type=Path, help="calibration file, e.g. calibration/calibration.toml"
-    )
-    sens.add_argument("--method", choices=["morris", "sobol"], default="morris")
-    _common(sens)
-    sens.set_defaults(handler=_guarded(sensitivity))
-
-
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--workers", type=int, default=1, help="processes (default 1: serial)")
-    parser.add_argument(
-        "--dask",
-        metavar="ADDRESS",
-        help="evaluate on the Dask scheduler at ADDRESS, or 'local' (a LocalCluster of --workers)",
-    )
-    parser.add_argument("--out", type=Path, help="output folder (default: the config's folder)")
-
-
-def _guarded(command):
     def handler(args: argparse.Namespace) -> int:
         try:
             return command(args)

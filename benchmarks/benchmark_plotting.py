@@ -1,11 +1,14 @@
-"""Share of a small run's wall time spent plotting (issue 16: at most 20%).
+"""Share of a small run's wall time spent on figures (issue 16: at most 20%).
 
 Each case runs `inclusion-sim run` or `inclusion-sim compare` in a fresh child process, as a user
 would, and times the whole process from outside (interpreter start, imports, simulation, tables,
-figures). Inside the child, every figure function of `inclusion_sim.plots` is wrapped with a
-timer; matplotlib is imported lazily by the first figure, so its import counts as plotting. The
-CPU time of the child (user + system) and of its figures is reported too: on a shared machine it
-is steadier than wall time. Compares run with one worker, in the process.
+figures). Inside it, the time the command spends on figures is the time spent in
+`Drawing.write` and `Drawing.wait` (drawing.py): drawing them, or handing them to the figure
+process and waiting for it. That process (forked by the command line before it imports the
+model) imports matplotlib and draws on another core; its CPU counts as plotting CPU. Each case is
+measured twice in alternation: `forked` (as shipped) and `inline` (figures drawn in the command's
+own process, as before issue 17), so the wall-time difference is the overlap's real gain. CPU is
+steadier than wall time on a shared machine. Compares run with one worker, in the process.
 
     .venv/bin/python benchmarks/benchmark_plotting.py [--repeat 3]
 
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -34,7 +38,9 @@ months = 24
 """
 CHILD = """
 import resource, sys, time
-from inclusion_sim import cli, plots
+from inclusion_sim import cli, drawing
+if sys.argv[1] == "inline":
+    drawing.Drawing.forked = classmethod(lambda cls: cls())
 spent = [0.0, 0.0]
 def timed(function):
     def wrapper(*args, **kwargs):
@@ -45,15 +51,14 @@ def timed(function):
             spent[0] += time.perf_counter() - started
             spent[1] += time.process_time() - cpu
     return wrapper
-for name in ("plot_indicators", "plot_series", "plot_costs"):
-    setattr(plots, name, timed(getattr(plots, name)))
-    for module in (cli, cli.report):
-        if hasattr(module, name):
-            setattr(module, name, getattr(plots, name))
-status = cli.main(sys.argv[1:])
-usage = resource.getrusage(resource.RUSAGE_SELF)
-cpu = usage.ru_utime + usage.ru_stime
-print(f"PLOTTING {spent[0]:.4f} {spent[1]:.4f} {cpu:.4f}", file=sys.stderr)
+drawing.Drawing.write = timed(drawing.Drawing.write)
+drawing.Drawing.wait = timed(drawing.Drawing.wait)
+status = cli.main(sys.argv[2:])
+own = resource.getrusage(resource.RUSAGE_SELF)
+child = resource.getrusage(resource.RUSAGE_CHILDREN)  # the figure process, reaped at exit
+child_cpu = child.ru_utime + child.ru_stime
+cpu = own.ru_utime + own.ru_stime + child_cpu
+print(f"PLOTTING {spent[0]:.4f} {spent[1] + child_cpu:.4f} {cpu:.4f}", file=sys.stderr)
 sys.exit(status)
 """
 
@@ -115,17 +120,20 @@ def cases(folder: Path) -> dict[str, list[str]]:
     }
 
 
-def measure(argv: list[str], cwd: Path) -> tuple[float, float, float, float]:
+def measure(mode: str, argv: list[str], cwd: Path) -> tuple[float, float, float, float]:
     """Wall seconds of the process and of its figures; CPU seconds of both."""
     started = time.perf_counter()
     child = subprocess.run(
-        [sys.executable, "-c", CHILD, *argv], cwd=cwd, capture_output=True, text=True
+        [sys.executable, "-c", CHILD, mode, *argv], cwd=cwd, capture_output=True, text=True
     )
     wall = time.perf_counter() - started
     if child.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed:\n{child.stderr}")
     plotting, plotting_cpu, cpu = map(float, child.stderr.rsplit("PLOTTING ", 1)[1].split()[:3])
     return wall, plotting, cpu, plotting_cpu
+
+
+MODES = ("forked", "inline")
 
 
 def main() -> None:
@@ -135,32 +143,41 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         names = list(cases(Path(tmp)))
+    load = os.getloadavg()
     for case in names:
-        samples = []
+        samples = {mode: [] for mode in MODES}
         for _ in range(args.repeat):
-            with tempfile.TemporaryDirectory() as tmp:  # a fresh folder: nothing to resume
-                samples.append(measure(cases(Path(tmp))[case], Path(tmp)))
-        wall, plotting, cpu, plotting_cpu = (
-            statistics.median(x) for x in zip(*samples, strict=True)
-        )
-        rows.append(
-            {
-                "case": case,
-                "wall_s": wall,
-                "plotting_s": plotting,
-                "share": plotting / wall,
-                "cpu_s": cpu,
-                "plotting_cpu_s": plotting_cpu,
-                "cpu_share": plotting_cpu / cpu,
-            }
-        )
-        print(
-            f"{case}: wall {wall:.2f} s, plotting {plotting:.2f} s ({plotting / wall:.0%}); "
-            f"CPU {cpu:.2f} s, plotting {plotting_cpu:.2f} s ({plotting_cpu / cpu:.0%})"
-        )
+            for mode in MODES:  # alternated, so both see the same load
+                with tempfile.TemporaryDirectory() as tmp:  # a fresh folder: nothing to resume
+                    samples[mode].append(measure(mode, cases(Path(tmp))[case], Path(tmp)))
+        for mode in MODES:
+            wall, plotting, cpu, plotting_cpu = (
+                statistics.median(x) for x in zip(*samples[mode], strict=True)
+            )
+            rows.append(
+                {
+                    "case": case,
+                    "figures": mode,
+                    "wall_s": wall,
+                    "plotting_s": plotting,
+                    "share": plotting / wall,
+                    "cpu_s": cpu,
+                    "plotting_cpu_s": plotting_cpu,
+                    "cpu_share": plotting_cpu / cpu,
+                }
+            )
+            print(
+                f"{case} [{mode}]: wall {wall:.2f} s, figures {plotting:.2f} s "
+                f"({plotting / wall:.0%}); CPU {cpu:.2f} s, figures {plotting_cpu:.2f} s "
+                f"({plotting_cpu / cpu:.0%})",
+                flush=True,
+            )
+    print(
+        f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs"
+    )
     out = ROOT / "benchmarks" / "results" / "plotting.json"
     out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(rows, indent=1))
+    out.write_text(json.dumps({"load_average": load, "cases": rows}, indent=1))
     print(f"wrote {out}")
 
 

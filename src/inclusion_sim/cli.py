@@ -15,8 +15,21 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from .calibration.arguments import add_commands as add_calibration_commands
+from .drawing import Drawing
 from .errors import InclusionSimError
 from .preflight import MEMORY_VARIABLE
+
+DRAWING = ("run", "compare")  # the commands that draw figures
+
+
+def _drawing(command: str) -> Drawing:
+    """Where the command's figures are drawn: a child forked once pandas is loaded (it inherits
+    it) and before the model is imported, for the commands that draw (see drawing.py)."""
+    if command not in DRAWING:
+        return Drawing()
+    import pandas  # noqa: F401
+
+    return Drawing.forked()
 
 
 class _UsageError(Exception):
@@ -129,17 +142,18 @@ def main(argv: list[str] | None = None) -> int:
     if hasattr(args, "handler"):
         return args.handler(args)
     try:
-        from . import commands
+        with _drawing(args.command) as drawing:
+            from . import commands
 
-        command = {
-            "run": commands.run,
-            "experiment": commands.experiment,
-            "compare": commands.compare,
-            "report": commands.report_command,
-            "levers": commands.levers,
-            "dashboard": commands.dashboard,
-        }
-        return command[args.command](args)
+            if args.command in DRAWING:
+                return getattr(commands, args.command)(args, drawing)
+            command = {
+                "experiment": commands.experiment,
+                "report": commands.report_command,
+                "levers": commands.levers,
+                "dashboard": commands.dashboard,
+            }
+            return command[args.command](args)
     except InclusionSimError as exc:
         print(f"inclusion-sim: error: {exc}", file=sys.stderr)
         return 2

@@ -17,6 +17,7 @@ from .comparison import (
     outcome_zone,
     replication_warning,
 )
+from .drawing import Drawing
 from .errors import InclusionSimError
 from .experiment import executor, plan_experiment, run_experiment
 from .files import prepare_folder, write_atomically, writer_lock
@@ -84,7 +85,7 @@ def _load_plugin(plugin: str) -> None:
         raise ScenarioError(plugin, "--plugin", f"cannot import it ({exc})") from None
 
 
-def compare(args: argparse.Namespace) -> int:
+def compare(args: argparse.Namespace, drawing: Drawing) -> int:
     if len(args.inputs) == 1 and args.inputs[0].is_dir():
         out = args.inputs[0]
         for option in ("out", "replications", "seed", "scale", "months"):
@@ -99,7 +100,7 @@ def compare(args: argparse.Namespace) -> int:
         out = _run_experiment(args, "compare")
     with writer_lock(out):
         comparison = compare_folder(out)
-        report.save(comparison, out)
+        report.save(comparison, out, drawing)
     zone = outcome_zone(comparison.levels)
     present = comparison.levels["indicator"].unique()
     shown = None if args.all else headline_names(present)
@@ -159,7 +160,7 @@ def report_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, drawing: Drawing) -> int:
     _at_least_one(args, "months")
     scenario = with_overrides(load_scenario(args.scenario), args.scale, args.months, args.seed)
     check_run([scenario], args.memory_limit)
@@ -167,24 +168,21 @@ def run(args: argparse.Namespace) -> int:
     with writer_lock(out):
         model = run_model(scenario, progress=True)
         results = model.results()
+        start = f"{scenario.start_year}-{scenario.start_month:02d}"
+        for stale in out.glob("indicators_*.png"):  # a previous run's figures
+            stale.unlink()
+        names = []
+        for key, indicators in report.figure_groups(results["indicator"].unique()):
+            title = f"{scenario.name}: {key.replace('_', ' ')}"
+            names.append(f"indicators_{key}.png")
+            drawing.write(plot_indicators, out / names[-1], results, indicators, start, title)
         table = summary(model, results)
         write_atomically(out / "indicators.csv", lambda p: results.to_csv(p, index=False))
         described = describe(results, model.declared_indicators(), {"scenario": scenario.name})
         write_atomically(out / "indicators.parquet", lambda p: described.to_parquet(p, index=False))
         write_units(out / "units.csv", model.declared_indicators().values())
         write_atomically(out / "summary.csv", lambda p: table.to_csv(p, index=False))
-        start = f"{scenario.start_year}-{scenario.start_month:02d}"
-        for stale in out.glob("indicators_*.png"):  # a previous run's figures
-            stale.unlink()
-        figures = []
-        for key, indicators in report.figure_groups(results["indicator"].unique()):
-            title = f"{scenario.name}: {key.replace('_', ' ')}"
-            figures.append(
-                write_atomically(
-                    out / f"indicators_{key}.png",
-                    lambda p, i=indicators, t=title: plot_indicators(results, p, i, start, t),
-                ).name
-            )
+        drawing.wait()
     shown = (
         table if args.all else table[table["indicator"].isin(headline_names(table["indicator"]))]
     )
@@ -198,6 +196,6 @@ def run(args: argparse.Namespace) -> int:
         )
         print(f"({report.SUMMARY})\n")
         print(shown.to_string(index=False, na_rep=""))
-    written = ["indicators.csv", "indicators.parquet", "units.csv", "summary.csv", *figures]
+    written = ["indicators.csv", "indicators.parquet", "units.csv", "summary.csv", *names]
     print(f"\nWrote {out}/: {', '.join(written)}")
     return 0

@@ -21,7 +21,8 @@ import pandas as pd
 from . import catalogue
 from .comparison import Comparison, headline, outcome_zone, replication_warning
 from .declarations import Indicator
-from .files import OutputError, prepare_folder, write_atomically, write_text_atomically, writer_lock
+from .drawing import Drawing
+from .files import OutputError, prepare_folder, write_text_atomically, writer_lock
 from .plots import MAX_PANELS, plot_costs, plot_series
 from .store import Store, StoreError
 
@@ -46,29 +47,28 @@ def figure_groups(present: Iterable[str]) -> list[tuple[str, list[Indicator]]]:
     return groups
 
 
-def save(comparison: Comparison, folder: str | Path) -> list[Path]:
-    """Write the comparison's CSV tables and figures into the experiment folder."""
+def save(comparison: Comparison, folder: str | Path, drawing: Drawing | None = None) -> list[Path]:
+    """Write the comparison's CSV tables and figures into the experiment folder (figures drawn
+    by `drawing`: in this process by default, see drawing.py)."""
     folder = Path(folder)
+    drawing = drawing or Drawing()
     zone = outcome_zone(comparison.series)
     start = _experiment(folder).get("start", "2017-01")
-    paths = comparison.write(folder)
     for pattern in FIGURE_FILES:  # a previous comparison's figures
         for stale in folder.glob(pattern):
             stale.unlink()
+    drawn = []
     present = comparison.levels["indicator"].unique()
     for key, indicators in figure_groups(present):
-        paths.append(
-            write_atomically(
-                folder / f"series_{key}.png",
-                lambda p, i=indicators: plot_series(comparison.series, p, zone, i, start),
-            )
-        )
+        drawn.append(folder / f"series_{key}.png")
+        drawing.write(plot_series, drawn[-1], comparison.series, zone, indicators, start)
     if comparison.costs["cost_per_outcome"].notna().any():
         units = {name: i.unit for name, i in catalogue.indicators().items()}
-        paths.append(
-            write_atomically(folder / "costs.png", lambda p: plot_costs(comparison.costs, p, units))
-        )
-    return paths
+        drawn.append(folder / "costs.png")
+        drawing.write(plot_costs, drawn[-1], comparison.costs, units)
+    paths = comparison.write(folder)  # while the figures are drawn
+    drawing.wait()
+    return paths + drawn
 
 
 def _experiment(folder: Path) -> dict:
@@ -134,7 +134,7 @@ img {{ max-width: 100%; }} pre {{ background: #f7f7f7; padding: 0.8em; overflow-
 <h2>Scenarios</h2>
 {_scenarios(scenarios, info.get("descriptions", {}))}
 <p class="note">{runs} runs per scenario (replications x parameter samples); replication k of
-every scenario shares its random numbers, so differences are paired. Figures and headline tables
+every scenario shares its random numbers, so differences are paired. Drawing and headline tables
 are for {html.escape(zone)}; every zone is in the CSV files beside this report. Produced
 {date.today():%d %B %Y} by inclusion-sim {manifest.get("package_version") or ""}.</p>
 {f'<p class="warning">Warning: {html.escape(warning)}.</p>' if warning else ""}
@@ -147,7 +147,7 @@ with the reference, with its 90% confidence interval.</p>
 gain of one of its declared outcomes at the end of the horizon, against the reference; only for
 scenarios that change that action; 90% interval by bootstrap over paired runs.</p>
 {_table(comparison.costs)}
-<h2>Figures</h2>
+<h2>Drawing</h2>
 {_figures(folder, groups)}
 <h2>Spending per funder and budget line (whole horizon, euros)</h2>
 {_table(comparison.spending)}

@@ -29,7 +29,7 @@ def write_figure(plot: Callable, path: Path, data: Any, *args: Any) -> Path:
 
 
 class Drawing:
-    """Drawing to write: each `write` draws one here, or hands it to the child; `wait` returns
+    """Figures to write: each `write` draws one here, or hands it to the child; `wait` returns
     once every figure is written (raising a child's error here)."""
 
     def __init__(self, pool: ProcessPoolExecutor | None = None):
@@ -38,7 +38,7 @@ class Drawing:
 
     @classmethod
     def forked(cls) -> Drawing:
-        """Drawing drawn by a child forked now, from a fresh command-line process: on Linux,
+        """Figures drawn by a child forked now, from a fresh command-line process: on Linux,
         with one Python thread, before the model is imported (so no library has started work;
         the threads NumPy and pandas start at import, OpenBLAS's pool and jemalloc's background
         thread, pause around a fork). Otherwise (a test, a notebook) figures are drawn here."""

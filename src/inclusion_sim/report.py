@@ -134,7 +134,7 @@ img {{ max-width: 100%; }} pre {{ background: #f7f7f7; padding: 0.8em; overflow-
 <h2>Scenarios</h2>
 {_scenarios(scenarios, info.get("descriptions", {}))}
 <p class="note">{runs} runs per scenario (replications x parameter samples); replication k of
-every scenario shares its random numbers, so differences are paired. Drawing and headline tables
+every scenario shares its random numbers, so differences are paired. Figures and headline tables
 are for {html.escape(zone)}; every zone is in the CSV files beside this report. Produced
 {date.today():%d %B %Y} by inclusion-sim {manifest.get("package_version") or ""}.</p>
 {f'<p class="warning">Warning: {html.escape(warning)}.</p>' if warning else ""}
@@ -147,7 +147,7 @@ with the reference, with its 90% confidence interval.</p>
 gain of one of its declared outcomes at the end of the horizon, against the reference; only for
 scenarios that change that action; 90% interval by bootstrap over paired runs.</p>
 {_table(comparison.costs)}
-<h2>Drawing</h2>
+<h2>Figures</h2>
 {_figures(folder, groups)}
 <h2>Spending per funder and budget line (whole horizon, euros)</h2>
 {_table(comparison.spending)}

@@ -1,4 +1,5 @@
-"""Experiment throughput with 1 and 2 worker processes, and their ratio.
+"""Experiment throughput with 1 and 2 worker processes, and their ratio; and a small
+experiment from the command line, where the pool rule runs it in one process.
 
     .venv/bin/python benchmarks/benchmark_experiment.py [--replications 10] [--months 120]
                                                         [--scale 0.5]
@@ -9,6 +10,11 @@ into a fresh results folder.
 Pools are started and their workers have imported the package before the clock starts, so the
 figure is the steady throughput an experiment of many runs gets. The two results must be
 identical; the ratio is printed and written to benchmarks/results/experiment.json.
+
+Then `inclusion-sim experiment` runs a small experiment (2 Saint-Fons scenarios at scale 0.2, 24
+months, 2 replications) from a fresh process with --workers 1 and --workers 2, as a user would:
+`experiment.workers_worth_starting` runs it in one process either way (a pool would cost more to
+start than it saves), so both take the same time.
 """
 
 from __future__ import annotations
@@ -17,6 +23,8 @@ import argparse
 import json
 import os
 import platform
+import subprocess
+import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, wait
@@ -63,6 +71,27 @@ def throughput(workers: int, args: argparse.Namespace, folder: Path) -> dict:
     }
 
 
+SMALL = """name = "{name}"
+seed = 3
+[territory]
+zones = ["Saint-Fons"]
+scale = 0.2
+[horizon]
+months = 24
+"""
+
+
+def small_experiment(workers: int, folder: Path) -> float:
+    """Wall seconds of `inclusion-sim experiment` on a small experiment, from a fresh process."""
+    for name in ("a", "b"):
+        (folder / f"{name}.toml").write_text(SMALL.format(name=name))
+    command = [sys.executable, "-m", "inclusion_sim.cli", "experiment", "a.toml", "b.toml"]
+    command += ["--replications", "2", "--workers", str(workers), "--out", f"w{workers}"]
+    started = time.perf_counter()
+    subprocess.run(command, cwd=folder, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replications", type=int, default=10)
@@ -80,6 +109,15 @@ def main() -> None:
             f"{case['runs_per_second']:>7.2f}"
         )
     print(f"\n2 workers / 1 worker throughput: {ratio:.2f}x (target >= 1.7x); results identical")
+    small = {1: [], 2: []}
+    for workers in (1, 2, 1, 2):  # alternated; each in a fresh folder (nothing to resume)
+        with tempfile.TemporaryDirectory() as tmp:
+            small[workers].append(small_experiment(workers, Path(tmp)))
+    small = {workers: min(seconds) for workers, seconds in small.items()}
+    print(
+        "small experiment (4 short runs), inclusion-sim experiment from a fresh process: "
+        f"--workers 1 {small[1]:.2f} s, --workers 2 {small[2]:.2f} s (both in one process)"
+    )
     load = os.getloadavg()[0]
     RESULTS.mkdir(exist_ok=True)
     record = {
@@ -91,6 +129,7 @@ def main() -> None:
         "replications": args.replications,
         "scale": args.scale,
         "months": args.months,
+        "small_experiment_seconds": {"workers_1": small[1], "workers_2": small[2]},
     }
     (RESULTS / "experiment.json").write_text(json.dumps(record, indent=1))
     if load > os.cpu_count():

@@ -209,3 +209,29 @@ def test_posterior_samples_carry_calibration_uncertainty():
             {"samples": {"method": "posterior", "n": 2, "ranges": {"living_floor": [300, 400]}}},
             "s.toml",
         )
+
+
+def test_a_pool_is_started_only_when_it_saves_its_start_up(tmp_path, monkeypatch):
+    """The rule of workers_worth_starting: (n - ceil(n / w)) x mean run time >= start-up."""
+    monkeypatch.setattr(ex, "_forkserver_started", False)
+    small = ex.plan_experiment([tiny("a"), tiny("b")], tmp_path / "small", replications=2)
+    assert ex.estimated_seconds(tiny("a")) < 0.2  # a thousand agents for 18 months
+    assert ex.workers_worth_starting(small, 2) == 1
+    metropolis = parse_scenario(
+        {"name": "m", "territory": {"scale": 1.0}, "horizon": {"months": 120}}, "m.toml"
+    )
+    assert ex.estimated_seconds(metropolis) > 10  # two million agents for ten years
+    large = ex.plan_experiment([metropolis], tmp_path / "large", replications=2)
+    assert ex.workers_worth_starting(large, 2) == 2
+    assert ex.workers_worth_starting(large, 1) == 1
+    # Only the runs still to do count: one run left needs no pool.
+    ex.run_experiment(small, progress=False)
+    assert ex.workers_worth_starting(small, 8) == 1
+    # Once this process has a warm forkserver, a pool costs almost nothing to start.
+    monkeypatch.setattr(ex, "_forkserver_started", True)
+    fresh = ex.plan_experiment(
+        [tiny("a", months=120), tiny("b", months=120)], tmp_path / "again", replications=2
+    )
+    seconds = ex.estimated_seconds(fresh.scenarios[0])
+    assert (4 - 2) * seconds >= ex.WARM_POOL_START_SECONDS
+    assert ex.workers_worth_starting(fresh, 2) == 2

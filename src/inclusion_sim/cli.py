@@ -87,7 +87,8 @@ def main(argv: list[str] | None = None) -> int:
             "--workers",
             type=int,
             default=os.cpu_count() or 1,
-            help="worker processes (default: one per core; 1 runs in this process)",
+            help="worker processes (default: one per core; 1 runs in this process, as does an "
+            "experiment too small to pay for starting a pool)",
         )
         sub.add_argument(
             "--dask",

@@ -19,7 +19,7 @@ from .comparison import (
 )
 from .drawing import Drawing
 from .errors import InclusionSimError
-from .experiment import executor, plan_experiment, run_experiment
+from .experiment import executor, plan_experiment, run_experiment, workers_worth_starting
 from .files import prepare_folder, write_atomically, writer_lock
 from .plots import plot_indicators
 from .preflight import check_run
@@ -64,7 +64,8 @@ def _run_experiment(args: argparse.Namespace, command: str) -> Path:
         parallel=1 if args.dask else args.workers,
     )
     prepare_folder(out)
-    with executor(args.workers, args.dask) as (pool, workers):
+    workers = args.workers if args.dask else workers_worth_starting(experiment, args.workers)
+    with executor(workers, args.dask) as (pool, workers):
         run_experiment(experiment, executor=pool, in_flight=2 * workers, progress=True)
     return out
 

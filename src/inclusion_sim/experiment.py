@@ -41,7 +41,7 @@ from tqdm import tqdm
 from . import catalogue
 from .errors import InclusionSimError
 from .files import prepare_folder, writer_lock
-from .preflight import check_run
+from .preflight import check_run, zone_agents
 from .scenario import Samples, Scenario, folder_name, load_scenario
 from .simulation import run_model
 from .store import Store, StoreError
@@ -202,10 +202,52 @@ def executor(workers: int = 1, dask: str | None = None) -> Iterator[tuple[Execut
     elif workers <= 1:
         yield SerialExecutor(), 1
     else:
-        # forkserver: workers start clean (no copy of the parent's threads or open files)
-        context = multiprocessing.get_context("forkserver")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(workers, mp_context=_warm_context()) as pool:
             yield pool, workers
+
+
+# When a process pool pays for itself (the rule of `workers_worth_starting`).
+POOL_START_SECONDS = 2.0  # a pool of 2 workers importing the package: 2.1 s measured (issue 17)
+WARM_POOL_START_SECONDS = 0.1  # later pools fork from the warm server: 0.05 s measured
+# A run's duration, roughly, with every action (measured, issue 17): a fixed set-up, a fixed
+# cost per month (the actions' Python), and its agents at a rate (the core alone: 35-60 million).
+RUN_SECONDS, MONTH_SECONDS, AGENT_MONTHS_PER_SECOND = 0.05, 0.002, 20e6
+_forkserver_started = False
+
+
+def _warm_context() -> multiprocessing.context.BaseContext:
+    """The forkserver context, its server importing the package once: workers fork from it
+    warm (no copy of the parent's threads or open files, no import of their own), and every
+    later pool of this process starts in a twentieth of a second."""
+    global _forkserver_started
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    _forkserver_started = True
+    return context
+
+
+def estimated_seconds(scenario: Scenario) -> float:
+    """A run's rough duration (the warm-up year counted as months)."""
+    agents = sum(households + persons for households, persons in zone_agents(scenario).values())
+    months = scenario.months + 12
+    return RUN_SECONDS + months * (MONTH_SECONDS + agents / AGENT_MONTHS_PER_SECOND)
+
+
+def workers_worth_starting(experiment: Experiment, workers: int) -> int:
+    """Worker processes worth starting for the experiment's runs still to do: `workers`, or 1
+    (the calling process) when the pool would not save its start-up. The rule: with n runs of
+    mean estimated duration t, a pool of w workers saves (n - ceil(n / w)) x t; start it only
+    if that is at least its start-up, POOL_START_SECONDS (WARM_POOL_START_SECONDS once this
+    process has started one)."""
+    finished = Store(experiment.out).finished()
+    todo = [spec for spec in experiment.specs if spec.run_id not in finished]
+    workers = min(workers, len(todo))
+    if workers <= 1:
+        return 1
+    mean = sum(estimated_seconds(spec.scenario) for spec in todo) / len(todo)
+    saved = (len(todo) - -(-len(todo) // workers)) * mean
+    start = WARM_POOL_START_SECONDS if _forkserver_started else POOL_START_SECONDS
+    return workers if saved >= start else 1
 
 
 @dataclass(frozen=True)

@@ -212,6 +212,7 @@ def territorial(model: InclusionModel) -> dict[str, np.ndarray]:
     poor = annual_income / hh["cu"] < model.params["poverty_line"]
     energy = model.net_energy_cost()  # computed once: the tests and the effort share it
     document = energy_poor_document(model, housing=12 * model.net_housing_cost(), energy=energy)
+    model.month["energy_poor_document"] = document  # the energy action counts the same households
     onpe = energy_poor_onpe(model, energy=energy)
     households = per_zone(np.ones(len(poor), dtype=bool), zones)
     persons = per_zone(hh["size"], zones)

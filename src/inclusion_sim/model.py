@@ -137,6 +137,8 @@ class InclusionModel(mesa.Model):
             "interventions": np.zeros(n, dtype=bool),
             "comfort_deficit": np.zeros(n),  # kWh of heating need not heated
             "cheque_spent": np.zeros(n),  # EUR of cheque credit that paid bills
+            # the document's energy-poverty test, set when the month's indicators are collected
+            "energy_poor_document": np.zeros(n, dtype=bool),
         }
         self.household_slices, self.person_slices = self.population.zone_slices(self.n_zones)
         self._first_member = np.searchsorted(

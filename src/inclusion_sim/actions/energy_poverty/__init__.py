@@ -228,8 +228,7 @@ class EnergyPoverty(Action):
             & ~rec.pending
             & (since_last >= model.params["energy_poverty.months_between_aids"])
         )
-        for i in np.flatnonzero(can_apply & applies):
-            model.env.process(self.fsl.apply(i))
+        self.fsl.apply(np.flatnonzero(can_apply & applies))
 
     def _refer(self, i: int) -> None:
         """After the sheet: private-stock households of covered zones may be sent to SOLIHA."""
@@ -276,9 +275,10 @@ class EnergyPoverty(Action):
         out["soliha_effort_change"] = _ratio(
             rec.last_year("soliha_effort_change"), rec.last_year("soliha_followups")
         )
-        # The core reports the same test as a rate; the outcome of cost comparisons is the count.
+        # The core reports the same test as a rate (and computed it this month, `territorial`);
+        # the outcome of cost comparisons is the count.
         out["energy_poor_households"] = model.zone_values(
-            per_zone(energy_poor_document(model), zones) * w
+            per_zone(model.month["energy_poor_document"], zones) * w
         )
         seen = np.flatnonzero(rec.visit_month >= 0)
         housing_then = 12 * model.net_housing_cost(

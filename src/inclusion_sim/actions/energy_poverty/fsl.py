@@ -131,12 +131,28 @@ class SolidarityHousingFund(mesa.Agent):
                     self.records.count("fsl_unpaid_for_budget", still)
                 return
 
-    def apply(self, household: int):
-        """SimPy process: the social worker's sheet, then the FSL decision and the referral."""
-        self.records.pending[household] = True
-        self.records.last_application[household] = self.model.steps
-        zone = self.model.population.households["zone"][household]
-        yield self.model.env.process(self.model.social_centres[zone].case_work())
+    def apply(self, households: np.ndarray) -> None:
+        """This month's applications: each is a case for the household's social centre (its
+        social worker fills the sheet), then the FSL decides and may refer (`_sheet_filled`).
+
+        One SimPy process hands every sheet to the centres, in household order, and each
+        decision is a callback of its case: the same cases in the same order, at the same
+        times, as a process per application waiting on its case (issue 17)."""
+        self.records.pending[households] = True
+        self.records.last_application[households] = self.model.steps
+        if len(households):
+            self.model.env.process(self._hand_over(households))
+
+    def _hand_over(self, households: np.ndarray):
+        """SimPy process: start each application's case (the centres take them in this order)."""
+        env, centres = self.model.env, self.model.social_centres
+        zones = self.model.population.households["zone"][households]
+        for household, zone in zip(households.tolist(), zones.tolist(), strict=True):
+            case = env.process(centres[zone].case_work())
+            case.callbacks.append(lambda _, h=household: self._sheet_filled(h))
+        yield from ()  # a process that waits for nothing: its cases carry on
+
+    def _sheet_filled(self, household: int) -> None:
         self.records.count("fsl_applications", household)
         self.decide(household)
         self.on_sheet(household)

@@ -53,7 +53,9 @@ class Pathways:
         """Per-household multiplier of `pathway` (read-only; all ones without contributions)."""
         if pathway not in self._product:
             factors = list(self._contributions[pathway].values())
-            product = np.prod(factors, axis=0) if factors else self._ones
+            product = factors[0].copy() if factors else self._ones
+            for factor in factors[1:]:  # in order, as np.prod(axis=0), without stacking them
+                product *= factor
             product.flags.writeable = False
             self._product[pathway] = product
         return self._product[pathway]

@@ -51,21 +51,25 @@ class Referrals:
         self.model, self.records, self.params, self.rng = model, records, params, rng
         self.committees = committees  # zone -> AdmissionCommittee
         self.factor = levers.referral_factor
-        served = np.zeros(model.n_zones, dtype=bool)
-        served[list(committees)] = True
-        self.served = served[records.zone]  # households of served zones
 
     def month(self, eligible: np.ndarray, difficulty: np.ndarray) -> None:
-        """Draw the month's referrals; each file then waits for a social worker (SimPy)."""
+        """Draw the month's referrals; each file then waits for a social worker (SimPy). Only
+        the sites' zones are tested (households elsewhere are never referred), in household
+        order."""
         model, rec, p = self.model, self.records, self.params
         draw = self.rng.random(len(rec.zone))  # every household, every month: aligned streams
-        chance = p["solidarity_space.referral_rate"] * self.factor
-        chance = chance * np.where(eligible, 1.0, p["solidarity_space.referral_outside_threshold"])
-        chance = model.pathways.probability("solidarity_referral", chance)  # action 1's practice
-        gap = model.steps - rec.last_decision >= p["solidarity_space.months_before_reapplying"]
-        can = self.served & difficulty & ~rec.members & ~rec.solidarity_members & ~rec.pending
-        for household in np.flatnonzero(can & gap & (draw < chance)):
-            model.env.process(self._file(household))
+        base = p["solidarity_space.referral_rate"] * self.factor
+        outside = p["solidarity_space.referral_outside_threshold"]
+        wait = p["solidarity_space.months_before_reapplying"]
+        for zone in self.committees:
+            rows = model.household_slices[zone]
+            chance = base * np.where(eligible[rows], 1.0, outside)
+            chance = model.pathways.probability("solidarity_referral", chance, rows)  # action 1
+            gap = model.steps - rec.last_decision[rows] >= wait
+            free = ~rec.members[rows] & ~rec.solidarity_members[rows] & ~rec.pending[rows]
+            referred = difficulty[rows] & free & gap & (draw[rows] < chance)
+            for household in np.flatnonzero(referred) + rows.start:
+                model.env.process(self._file(household))
 
     def _file(self, household: int):
         """SimPy process: the social worker's file, then the committee's queue."""

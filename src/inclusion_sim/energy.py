@@ -21,6 +21,11 @@ def heating_month_shares(heating_degree_days) -> np.ndarray:
     return dd / dd.sum()
 
 
+def heating_months(heating_degree_days) -> np.ndarray:
+    """Calendar months in which cold homes are reported: half the mean month's need or more."""
+    return heating_month_shares(heating_degree_days) >= 0.5 / 12
+
+
 def standing_charges(heating, standing) -> np.ndarray:
     """EUR a month of standing charges: electricity, plus the heating fuel's if it is not."""
     return standing[ELECTRICITY] + np.where(heating != ELECTRICITY, standing[heating], 0.0)

@@ -27,7 +27,7 @@ from .cheque import cheque_amount
 from .clock import SEPTEMBER, calendar_month, days_in_month
 from .codes import CHILD, INACTIVE
 from .declarations import Indicator
-from .energy import annual_energy_cost, heating_month_shares, monthly_bill
+from .energy import annual_energy_cost, heating_month_shares, heating_months, monthly_bill
 from .housing import housing_cost
 from .indicators import CORE_INDICATORS, TOTAL, territorial, units, with_total
 from .keywords import model_settings
@@ -152,6 +152,7 @@ class InclusionModel(mesa.Model):
         self._labour_rng = self.stream("labour")
         self.prices = EnergyPrices(self.params)
         self._heating_shares = heating_month_shares(self.params["heating_degree_days"])
+        self._heating_months = heating_months(self.params["heating_degree_days"])
         self.standing, self.price = self.prices.at(self.start_year, self.start_month)
         self.update_incomes()
         self._warm_up()
@@ -231,8 +232,8 @@ class InclusionModel(mesa.Model):
         )
         spent = np.minimum(hh["cheque_credit"], bill)
         hh["cheque_credit"] -= spent
-        heating_month = self._heating_shares[month - 1] >= 0.5 / 12  # half the mean month or more
-        hh["cold_home"] = heating_month & (hh["heating_kept"] < p["cold_home_threshold"])
+        cold = hh["heating_kept"] < p["cold_home_threshold"]
+        hh["cold_home"] = self._heating_months[month - 1] & cold
 
         hh["arrears_rent"], hh["arrears_energy"] = settle_month(
             hh["income"],

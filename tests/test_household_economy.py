@@ -184,6 +184,19 @@ def test_energy_poverty_is_reported_by_tenure_under_both_tests(pilot):
             assert values[f"energy_poverty_{name}_{tenure}"][-1] == pytest.approx(expected)
 
 
+def test_mean_energy_effort_leaves_out_households_without_income():
+    """A household with no income has no effort to average (it once made the mean infinite)."""
+    model = InclusionModel(zones=["saint_fons"], scale=0.1, seed=3)
+    hh = model.population.households
+    before = model.current_indicators()["energy_effort"][-1]
+    hh["income"][0] = 0.0
+    earning = hh["income"] > 0
+    effort = model.net_energy_cost()[earning] / (12 * hh["income"][earning])
+    after = model.current_indicators()["energy_effort"][-1]
+    assert np.isfinite(after) and after == pytest.approx(100 * effort.mean())
+    assert after != before
+
+
 # --- restriction, cold homes, supply interventions -----------------------------------------------
 def test_households_heat_less_as_their_effort_grows_and_when_they_owe_bills(p):
     effort = np.array([0.05, 0.10, 0.15, 0.30])

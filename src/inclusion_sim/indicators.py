@@ -67,7 +67,10 @@ CORE_INDICATORS: tuple[Indicator, ...] = (
         headline=True,
     ),
     Indicator(
-        "energy_effort", "%", "rate", "mean share of income spent on energy, net of the cheque"
+        "energy_effort",
+        "%",
+        "rate",
+        "mean share of income spent on energy, net of the cheque (households with an income)",
     ),
     Indicator(
         "supply_interventions",
@@ -216,6 +219,7 @@ def territorial(model: InclusionModel) -> dict[str, np.ndarray]:
     onpe = energy_poor_onpe(model, energy=energy)
     households = per_zone(np.ones(len(poor), dtype=bool), zones)
     persons = per_zone(hh["size"], zones)
+    earning = annual_income > 0  # a household without income has no effort to average
 
     activity = model.population.persons["activity"]
     unemployed = per_zone(activity == UNEMPLOYED, person_zones)
@@ -231,7 +235,12 @@ def territorial(model: InclusionModel) -> dict[str, np.ndarray]:
         ),
         "energy_poverty_document": percent(per_zone(document, zones), households),
         "energy_poverty_onpe": percent(per_zone(onpe, zones), households),
-        "energy_effort": percent(per_zone(energy / annual_income, zones), households),
+        "energy_effort": percent(
+            per_zone(
+                np.divide(energy, annual_income, out=np.zeros_like(energy), where=earning), zones
+            ),
+            per_zone(earning, zones),
+        ),
         "supply_interventions": with_total(interventions * w),
         "supply_interventions_rate": percent(interventions, households) * 10,
         "supply_interrupted": percent(per_zone(hh["supply"] != NORMAL, zones), households),

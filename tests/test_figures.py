@@ -51,6 +51,7 @@ OUTSIDE = {
     "bron.population_2018",
     "metro.population_2017",
     "metro.population_2018",
+    "national.out_of_school_15_17",
 }
 
 HEADER = ",".join(COLUMNS)

@@ -10,6 +10,8 @@ import pandas as pd
 import pytest
 
 from inclusion_sim import InclusionModel, figure, load_scenario, simulate
+from inclusion_sim.actions.social_clauses import OUTPUTS
+from inclusion_sim.actions.social_clauses.workers import shadow_employment
 from inclusion_sim.budget import household_income
 from inclusion_sim.codes import EMPLOYED, INACTIVE
 
@@ -179,6 +181,119 @@ def test_inactive_hires_enter_the_labour_force_and_earn_the_contract_pay():
     model.update_incomes()
     assert np.all(persons["activity"][hired] == INACTIVE)
     np.testing.assert_allclose(model.population.households["income"], without)
+
+
+# --- counterfactual: additional employment, net of deadweight and displacement -----------------
+NO_LASTING_EFFECT = {  # every worker goes back to where they were, with no extra job finding
+    "social_clauses.p_next_clause": 0.0,
+    "social_clauses.p_ordinary_job": 0.0,
+    "social_clauses.p_training": 0.0,
+    "social_clauses.extra_job_finding": 0.0,
+    "social_clauses.displacement": 0.0,
+}
+
+
+def run_with(parameters, months, stop_hiring_after=None, seed=2017, scale=0.2, action=True):
+    model = InclusionModel(
+        scale=scale,
+        seed=seed,
+        parameters=parameters,
+        actions={"social_clauses": {}} if action else {},
+    )
+    for _ in range(months):
+        if action and model.steps == stop_hiring_after:
+            for buyer in model.actions[0].buyers:  # buyers stop reserving hours
+                buyer.annual_hours[:] = 0.0
+        model.step()
+    return model
+
+
+def test_shadow_chain_is_the_core_labour_markets_two_state_chain():
+    finding, losing = 0.08, np.array([0.01, 0.03, 0.2])
+    employed = np.zeros(3)
+    for months in range(40):
+        assert shadow_employment(months, finding, losing) == pytest.approx(employed)
+        employed = employed * (1 - losing) + (1 - employed) * finding
+    steady = shadow_employment(10_000, finding, losing)
+    assert steady == pytest.approx(finding / (finding + losing))
+    # A person sure to find a job and keep it would have been employed anyway: all deadweight.
+    assert shadow_employment([1, 5, 30], 1.0, np.zeros(3)) == pytest.approx(1.0)
+
+
+def test_deadweight_is_what_the_same_persons_do_without_clauses():
+    """The shadow chain predicts the employment that the persons hired by clauses have in a run
+    without the action (same seed: each person draws the same labour-market numbers)."""
+    months = 24
+    clauses = run_with(NO_LASTING_EFFECT, months)
+    plain = run_with(NO_LASTING_EFFECT, months, action=False)
+    workforce = clauses.actions[0].workforce
+    hired = workforce.first_hire >= 0
+    searching = np.flatnonzero(hired & workforce.was_searching)
+    inactive = np.flatnonzero(hired & ~workforce.was_searching)
+    assert len(searching) > 300 and len(inactive) > 50
+    shadow = shadow_employment(
+        months - workforce.first_hire[searching],
+        clauses.labour.job_finding_rate,
+        clauses.labour.job_loss_rate[searching],
+    )
+    without = plain.population.persons["activity"]
+    realised = np.count_nonzero(without[searching] == EMPLOYED)
+    noise = np.sqrt((shadow * (1 - shadow)).sum())
+    assert abs(shadow.sum() - realised) < 4 * noise
+    assert 0.2 * len(searching) < realised < 0.9 * len(searching)  # real deadweight, not none
+    assert not np.any(without[inactive] == EMPLOYED)  # the inactive had no other way into work
+
+
+def test_a_worker_who_would_have_been_employed_anyway_adds_nothing():
+    model = run_with({}, 12)
+    workforce, labour = model.actions[0].workforce, model.labour
+    hired = np.flatnonzero((workforce.first_hire >= 0) & (workforce.first_hire < 12))
+    searching = hired[workforce.was_searching[hired]]
+    labour.job_finding_rate, labour.job_loss_rate[searching] = 1.0, 0.0  # sure to be employed
+    additional = workforce.additional_employment(model.steps)[searching]
+    employed = model.population.persons["activity"][searching] == EMPLOYED
+    assert employed.any() and (~employed).any()
+    assert np.all(additional[employed] == 0.0)  # deadweight
+    assert np.all(additional[~employed] == -1.0)  # would have had a job: a loss
+
+
+def test_without_a_lasting_effect_former_workers_add_no_employment():
+    """Contracts stop after a year: long after them, workers who went back to their search
+    without any help are employed as their shadow chain says (additional ~0 within noise); a
+    pathway into ordinary jobs adds employment in the months after the contracts."""
+
+    def former_workers(model):
+        workforce = model.actions[0].workforce
+        hired = np.flatnonzero(workforce.first_hire >= 0)
+        assert not workforce.in_contract().any()
+        return workforce.additional_employment(model.steps)[hired]
+
+    late = former_workers(run_with(NO_LASTING_EFFECT, 48, stop_hiring_after=12))
+    assert abs(late.sum()) < 4 * np.sqrt(len(late) * 0.25) and len(late) > 300
+    soon = former_workers(run_with(NO_LASTING_EFFECT, 18, stop_hiring_after=12))
+    job_first = NO_LASTING_EFFECT | {"social_clauses.p_ordinary_job": 1.0}
+    helped = former_workers(run_with(job_first, 18, stop_hiring_after=12))
+    assert helped.mean() > soon.mean() + 0.2
+
+
+def test_additional_employment_is_net_of_displacement_and_accumulates_monthly():
+    none, half = (run_with({"social_clauses.displacement": d}, 12, scale=0.05) for d in (0.0, 0.5))
+    stock = territory(none, "clause_additional_employed")
+    assert stock > 0
+    assert territory(half, "clause_additional_employed") == pytest.approx(0.5 * stock)
+    results = none.results().query("zone == 'Territory'")
+    monthly = results[results["indicator"] == "clause_additional_employed"]["value"]
+    years = results[results["indicator"] == "clause_additional_employment_years"]["value"]
+    assert years.iloc[-1] == pytest.approx(monthly.iloc[1:].sum() / 12)
+    none.current_indicators()  # asking again does not count the month twice
+    assert none.actions[0].indicators()["clause_additional_employment_years"][-1] == (
+        pytest.approx(years.iloc[-1])
+    )
+
+
+def test_cost_per_outcome_counts_additional_employment_not_gross_participants():
+    outcomes = {i.name: i.outcome for i in OUTPUTS if i.outcome}
+    assert outcomes == {"clause_additional_employment_years": "increase"}
 
 
 def test_diversification_raises_the_share_of_women():

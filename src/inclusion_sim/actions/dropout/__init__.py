@@ -4,7 +4,10 @@ Pupils of the last primary and first secondary years in priority-education schoo
 monthly-evolving risk of leaving school without a diploma; class teachers, more often when
 trained, notice pupils at risk and declare Worrying Information; a monthly committee per site
 reviews a limited number of cases; educators follow the pupils they can engage, which lowers
-their risk and absenteeism. The outcome is drawn at the outcome age. See docs/odd_dropout.md.
+their risk and absenteeism. The outcome is drawn at the outcome age. Every other young person of
+the simulated zones leaves school at that age with the risk an unsupported pupil would have, so
+that the share of the zone's 15-17-year-olds not in school (INSEE's census definition) is an
+output. See docs/odd_dropout.md.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from ...agencies import scaled_capacity
 from ...clock import SEPTEMBER, days_in_month
 from ...codes import school_level
 from ...declarations import Indicator
-from ...indicators import ratio
+from ...indicators import per_zone, percent, ratio
 from ..base import Action, register
 from .cohorts import cohort_table
 from .committee import (
@@ -31,10 +34,11 @@ from .committee import (
     EducatorLevers,
     Educators,
 )
-from .pupils import PATH, Pupils, family_risk
+from .pupils import PATH, Pupils, family_log_odds, leaving_probability
 from .schools import School, SchoolLevers, Staff, load_schools, stage_of
 
 HOLIDAYS = (7, 8)  # July and August: no school, no absences, no sitting
+CENSUS_AGES = (15, 17)  # INSEE's census indicator: 15-17-year-olds not enrolled in school
 FUNDER, LINE = "Metropolis", "dropout educators"
 
 
@@ -93,6 +97,15 @@ class Dropout(Action):
             "dropouts among tracked pupils whose outcome is known (so far)",
             headline=True,
         ),
+        Indicator(
+            "dropout_out_of_school_15_17",
+            "%",
+            "rate",
+            "15-17-year-olds of the zone not in school (INSEE census definition): tracked pupils "
+            "leave at the outcome age with their own risk and support, the others with the risk "
+            "of an unsupported pupil",
+            headline=True,
+        ),
         _count("dropout_avoided", "expected dropouts avoided by support (cumulative)"),
         Indicator(
             "dropout_cost",
@@ -117,7 +130,7 @@ class Dropout(Action):
         # Child streams of the action's stream for entries, pupils' monthly draws and teachers:
         # covering other schools or training more does not reshuffle the pupils' draws, so
         # scenarios compare with common random numbers.
-        self._entry_rng, self._pupil_rng, self._staff_rng = self.rng.spawn(3)
+        self._entry_rng, self._pupil_rng, self._staff_rng, youth_rng = self.rng.spawn(4)
         self.training = s
         self.levels = range(s.first_level, s.last_level + 1)
         covered = set(s.schools)
@@ -129,8 +142,15 @@ class Dropout(Action):
         self.pupils = Pupils(model)
         self._tracked = np.zeros(model.population.n_persons, dtype=bool)
         self._cost = np.zeros(model.n_zones)  # EUR spent, in kind or from the ledger
-        self._log_or = {k: math.log(p[f"dropout.odds_{k}"]) for k in _FACTORS}
+        self._log_or_rep_plus = math.log(p["dropout.odds_rep_plus"])
         self._enrol(self._levels_next_september(initial=True), initial=True)
+        # Every young person's leaving draws, fixed at the start (common random numbers: which
+        # schools the action covers does not change anyone else's draws).
+        n = model.population.n_persons
+        self._youth_u, self._youth_z = youth_rng.random(n), youth_rng.standard_normal(n)
+        self.out_of_school = np.zeros(n, dtype=bool)
+        age = model.population.persons["age"]
+        self._untracked_leave((age >= p["dropout.outcome_age"]) & (age <= CENSUS_AGES[1]))
 
         per_school = np.bincount(self.pupils.school, minlength=len(self.schools))
         self.staff = Staff(
@@ -191,7 +211,7 @@ class Dropout(Action):
         qpv = model.population.households["qpv"][model.population.persons["household"]]
         year, first = self._school_year(initial), self.levels.start
         entering = self.levels if initial else sorted({first, 6})  # 6e: secondary entrants
-        new_persons, new_schools = [], []
+        new_persons, new_schools = [np.empty(0, dtype=int)], [np.empty(0, dtype=int)]
         for school in self.schools:
             for level in entering:
                 if level not in self.levels or stage_of(level) != school.stage:
@@ -220,14 +240,45 @@ class Dropout(Action):
 
     def _entry_logit(self, persons, schools, levels) -> np.ndarray:
         p = self.model.params
-        risk = family_risk(self.model, persons)
         rep_plus = np.array([self.schools[i].rep_plus for i in schools], dtype=bool)
         individual = self._entry_rng.standard_normal(len(persons))
         logit = p["dropout.base_logit"] + p["dropout.individual_sd"] * individual
-        for factor in ("poor", "single_parent", "parents_no_diploma"):
-            logit += self._log_or[factor] * risk[factor]
-        logit += self._log_or["rep_plus"] * rep_plus
+        logit += family_log_odds(self.model, persons)
+        logit += self._log_or_rep_plus * rep_plus
         return logit + p["dropout.transition_shift"] * (levels[persons] >= 6)
+
+    def _untracked_leave(self, reaching: np.ndarray) -> None:
+        """Young people reaching the outcome age outside the tracked pupils leave school with
+        the probability an unsupported pupil of their family and school would have."""
+        persons = np.flatnonzero(reaching & ~self._tracked)
+        probability = leaving_probability(
+            self.model,
+            persons,
+            self._school_log_odds(persons),
+            self._youth_z[persons],
+            months_tracked=12 * (self.model.params["dropout.outcome_age"] - self._entry_age),
+        )
+        self.out_of_school[persons[self._youth_u[persons] < probability]] = True
+
+    @property
+    def _entry_age(self) -> int:
+        """Age of a pupil entering the first tracked level (core: level = age - 5)."""
+        return self.levels.start + 5
+
+    def _school_log_odds(self, persons: np.ndarray) -> np.ndarray:
+        """School term of the risk: a QPV resident of a zone with priority schools attends one
+        (REP or REP+, as its secondary school); everyone else an ordinary school."""
+        model, p = self.model, self.model.params
+        zone = model.population.households["zone"][model.population.persons["household"][persons]]
+        qpv = model.population.households["qpv"][model.population.persons["household"][persons]]
+        rep_plus = {s.zone for s in self.schools if s.stage == "secondary" and s.rep_plus}
+        priority = {s.zone for s in self.schools}
+        in_priority = qpv & np.isin(zone, list(priority))
+        return np.where(
+            in_priority,
+            self._log_or_rep_plus * np.isin(zone, list(rep_plus)),
+            -math.log(p["dropout.odds_priority_school"]),
+        )
 
     def _promote(self, levels: np.ndarray) -> None:
         """Pupils entering 6e change school: Bron's REP+ primary feeds its secondary school."""
@@ -268,6 +319,9 @@ class Dropout(Action):
             dropout |= mean >= p["dropout.absence_threshold"]
         pupils.done |= reaching
         pupils.dropout |= reaching & dropout
+        self.out_of_school[pupils.person[reaching & (u < pupils.probability())]] = True
+        persons_age = self.model.population.persons["age"] + 1
+        self._untracked_leave(persons_age == p["dropout.outcome_age"])
         pupils.year_absences[:] = 0.0
         pupils.year_months[:] = 0
         self._promote(levels)
@@ -359,19 +413,25 @@ class Dropout(Action):
             "dropout_absenteeism": mean(pupils.absences, self.in_grades),
             "dropouts": count(pupils.dropout),
             "dropout_rate": 100 * ratio(count(pupils.dropout), count(pupils.done)),
+            "dropout_out_of_school_15_17": self._out_of_school_rate(),
             "dropout_avoided": avoided,
             "dropout_cost": cost,
             "dropout_cost_per_avoided": ratio(cost, avoided),
         }
         return out
 
+    def _out_of_school_rate(self) -> np.ndarray:
+        """% of each zone's 15-17-year-olds not in school (the census indicator)."""
+        model = self.model
+        age = model.population.persons["age"]
+        youth = (age >= CENSUS_AGES[0]) & (age <= CENSUS_AGES[1])
+        slices = model.person_slices
+        return percent(per_zone(youth & self.out_of_school, slices), per_zone(youth, slices))
+
     def cohort_table(self) -> pd.DataFrame:
         """The cohort follow-up table (see `cohorts.cohort_table`)."""
         names = [school.name for school in self.schools]
         return cohort_table(self.pupils, names, self.model.population.weight)
-
-
-_FACTORS = ("poor", "single_parent", "parents_no_diploma", "rep_plus")
 
 
 def _normal(u: np.ndarray) -> np.ndarray:

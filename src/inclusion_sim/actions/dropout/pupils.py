@@ -9,6 +9,8 @@ monthly random walk, a shift at the transition to secondary school, and the supp
 
 from __future__ import annotations
 
+import math
+
 import mesa
 import numpy as np
 from scipy.special import pdtr
@@ -37,6 +39,33 @@ def family_risk(model, persons: np.ndarray) -> dict[str, np.ndarray]:
         "single_parent": (adults[own] == 1) & (children[own] > 0),
         "parents_no_diploma": (adults[own] > 0) & (graduates[own] == 0),
     }
+
+
+FAMILY_FACTORS = ("poor", "single_parent", "parents_no_diploma")
+
+
+def family_log_odds(model, persons: np.ndarray) -> np.ndarray:
+    """The family terms of the risk: the sum of the log odds ratios of the persons' factors."""
+    risk = family_risk(model, persons)
+    return sum(
+        math.log(model.params[f"dropout.odds_{factor}"]) * risk[factor] for factor in FAMILY_FACTORS
+    )
+
+
+def leaving_probability(model, persons, school_log_odds, z, months_tracked: int) -> np.ndarray:
+    """Probability that a young person outside the tracked pupils leaves school at the outcome
+    age: the entry risk of an unsupported pupil of the same family and school after entering
+    secondary school, with the spread his monthly random walk would have added over the months a
+    pupil is tracked (`z`: the person's standard normal draw)."""
+    p = model.params
+    logit = (
+        p["dropout.base_logit"]
+        + family_log_odds(model, persons)
+        + school_log_odds
+        + p["dropout.transition_shift"]
+    )
+    walk = p["dropout.monthly_sd"] ** 2 * max(months_tracked, 0)
+    return 1 / (1 + np.exp(-(logit + math.sqrt(p["dropout.individual_sd"] ** 2 + walk) * z)))
 
 
 class Pupil(mesa.Agent):

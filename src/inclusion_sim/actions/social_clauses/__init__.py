@@ -90,7 +90,22 @@ OUTPUTS: tuple[Indicator, ...] = (
         "clause_persons_employed_total",
         "persons",
         "cumulative",
-        "distinct persons hired by a clause since the start of the run",
+        "distinct persons hired by a clause since the start of the run (gross: with deadweight)",
+    ),
+    Indicator(
+        "clause_additional_employed",
+        "persons",
+        "stock",
+        "persons ever hired by a clause who are employed now, less those the same persons' "
+        "chances without the clauses would have employed (deadweight) and less displacement",
+        headline=True,
+    ),
+    Indicator(
+        "clause_additional_employment_years",
+        "person-years",
+        "cumulative",
+        "years of employment the clauses added since the start of the run, net of deadweight and "
+        "displacement (clause_additional_employed summed over months / 12)",
         outcome="increase",
         headline=True,
     ),
@@ -182,6 +197,8 @@ class SocialClauses(Action):
         self.unfilled: list[tuple[int, float, str]] = []  # step, agent-hours, reason
         self.unfilled_hours, self.paid = MonthTotals(), MonthTotals()
         self.generated_hours = 0.0  # agent-hours
+        self.additional_years = np.zeros(model.n_zones)  # agent-years, months counted so far
+        self._counted_through = 0  # last step whose additional employment is in the years
 
     # --- the monthly mechanism --------------------------------------------------------------
     def step(self) -> None:
@@ -314,11 +331,27 @@ class SocialClauses(Action):
         out["clause_facilitator_cost_per_person"] = (
             percent(zone_hours * cost_per_hour, persons * w) / 100
         )
+        out.update(self._additional())
         working = self.workforce.working()
         out["clause_workers_in_contract"] = model.zone_values(
             np.bincount(self.workforce.zone[working], minlength=n) * w
         )
         return out
+
+    def _additional(self) -> dict[str, np.ndarray]:
+        """Additional employment net of deadweight (the shadow chain) and displacement, now and
+        summed over the months so far (each month counted once, however often this is called)."""
+        model, w = self.model, self.model.population.weight
+        net = 1 - model.params["social_clauses.displacement"]
+        per_person = net * self.workforce.additional_employment(model.steps)
+        now = np.bincount(self.workforce.zone, weights=per_person, minlength=model.n_zones)
+        if self._counted_through < model.steps:
+            self.additional_years += now / 12
+            self._counted_through = model.steps
+        return {
+            "clause_additional_employed": model.zone_values(now * w),
+            "clause_additional_employment_years": model.zone_values(self.additional_years * w),
+        }
 
 
 def _territory_only(value: float, n_zones: int) -> np.ndarray:

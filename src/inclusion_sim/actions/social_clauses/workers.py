@@ -4,6 +4,12 @@ While in a contract a person is held out of the labour market's random flows, co
 employed and earns the contract's pay. When it ends the person follows a pathway (3.5.2, 'job
 first'): another clause contract, an ordinary job, training, or back to unemployment; former
 workers who are unemployed keep an extra chance of finding a job for a while.
+
+Counterfactual (`additional_employment`): what the same person would have done without any
+clause. From their first hire, a job seeker would have moved between unemployment and work at the
+core labour market's rates of their group (a shadow two-state Markov chain, `shadow_employment`);
+a person hired from inactivity would have stayed inactive (the core has no other way into work).
+Employment that the shadow chain would have had anyway is deadweight.
 """
 
 from __future__ import annotations
@@ -66,6 +72,8 @@ class Workforce:
         self.ended: dict[int, np.ndarray] = {}  # step -> persons whose contract ended then
         self.checked = {m: np.zeros(model.n_zones) for m in FOLLOW_UPS}
         self.employed_after = {m: np.zeros(model.n_zones) for m in FOLLOW_UPS}
+        self.first_hire = np.full(n, -1)  # step of the person's first clause hire
+        self.was_searching = np.zeros(n, dtype=bool)  # unemployed (not inactive) at first hire
         self.workers: dict[int, Worker] = {}
         self._former = np.empty(0, dtype=np.int64)  # `former_workers()`, kept between hires
         self.zone = model.population.households["zone"][model.population.persons["household"]]
@@ -95,6 +103,9 @@ class Workforce:
         if self.months_left[person] > 0:
             raise RuntimeError(f"person {person} already holds a clause contract")
         self.was_inactive[person] = persons["activity"][person] == INACTIVE
+        if self.first_hire[person] < 0:
+            self.first_hire[person] = self.model.steps
+            self.was_searching[person] = persons["activity"][person] == UNEMPLOYED
         self.restore_months[person] = persons["unemployment_months"][person]
         self.restore_wage[person] = persons["wage"][person]
         persons["activity"][person] = EMPLOYED
@@ -172,6 +183,30 @@ class Workforce:
             self.checked[months] += np.bincount(zone, minlength=n)
             self.employed_after[months] += np.bincount(zone, weights=employed, minlength=n)
 
+    def additional_employment(self, step: int) -> np.ndarray:
+        """Per person ever hired: employed now (1/0) less the chance they would be employed
+        without the clauses (the shadow chain from their first hire); 0 for everyone else."""
+        hired = self.former_workers()
+        labour = self.model.labour
+        shadow = shadow_employment(
+            step - self.first_hire[hired],
+            labour.job_finding_rate,
+            labour.job_loss_rate[hired],
+        )
+        employed = self.model.population.persons["activity"][hired] == EMPLOYED
+        out = np.zeros(len(self.first_hire))
+        out[hired] = employed - np.where(self.was_searching[hired], shadow, 0.0)
+        return out
+
     def remaining_hours(self) -> float:
         """Agent-hours of running contracts not yet worked."""
         return float((self.months_left * self.monthly_hours).sum())
+
+
+def shadow_employment(months, finding: float, losing) -> np.ndarray:
+    """Probability of being employed `months` after starting unemployed, in a two-state chain
+    with monthly job-finding `finding` and job-loss `losing` probabilities."""
+    months, losing = np.asarray(months, dtype=float), np.asarray(losing, dtype=float)
+    rates = finding + losing
+    steady = np.divide(finding, rates, out=np.zeros_like(rates), where=rates > 0)
+    return steady * (1 - (1 - rates) ** months)

@@ -68,8 +68,12 @@ def test_calibrate_writes_the_calibrated_file_and_the_predictive_table(config, t
         )
     assert status == 0
     data = tomllib.loads(calibrated.read_text("utf-8"))
-    assert set(data["values"]) == {"surface_base"}
-    assert 20 <= data["values"]["surface_base"] <= 35
+    identified = pd.read_csv(out / "identification.csv").set_index("parameter")
+    assert list(identified.index) == ["surface_base"]
+    fitted = identified["status"] == "fitted"
+    assert set(data["values"]) == set(identified.index[fitted])  # priors are not written
+    assert data["provenance"]["fitted"] == list(identified.index[fitted])
+    assert 20 <= identified.loc["surface_base", "posterior_median"] <= 35
     assert data["provenance"]["targets"] == [
         "venissieux.poverty_rate",
         "venissieux.unemployment_rate",
@@ -80,6 +84,27 @@ def test_calibrate_writes_the_calibrated_file_and_the_predictive_table(config, t
     assert (table["predictive_p5"] <= table["predictive_p95"]).all()
     assert "| figure_id |" in (out / "posterior_predictive.md").read_text(encoding="utf-8")
     assert (tmp_path / "store.sqlite").is_file()  # relative to the calibration file
+
+
+def test_screening_fits_only_the_parameters_that_move_a_target(config, tmp_path):
+    """Surfaces move no poverty or unemployment rate: screening leaves only the parameters that
+    do (if any), and every screened-out one is reported as a prior, not fitted."""
+    text = config.read_text("utf-8").replace(
+        'parameters = ["surface_base"]',
+        'parameters = ["surface_base", "prebound_gap", "odds_poor_per_person"]',
+    )
+    config.write_text(text + "[screening]\ntrajectories = 2\nnoise_seeds = 2\n", "utf-8")
+    out, calibrated = tmp_path / "out", tmp_path / "calibrated.toml"
+    with pytest.warns(UserWarning):
+        status = run("calibrate", str(config), "--out", str(out), "--calibrated", str(calibrated))
+    assert status == 0
+    screening = pd.read_csv(out / "screening.csv")
+    assert set(screening["parameter"]) == {"surface_base", "prebound_gap", "odds_poor_per_person"}
+    assert not screening[screening["parameter"] != "odds_poor_per_person"]["informative"].any()
+    table = pd.read_csv(out / "identification.csv").set_index("parameter")
+    assert table.loc["surface_base", "status"] == "prior: moves no target (screening)"
+    provenance = tomllib.loads(calibrated.read_text("utf-8"))["provenance"]
+    assert "surface_base" in provenance["screened_out"]
 
 
 @pytest.mark.parametrize("executor", [["--workers", "2"], ["--workers", "2", "--dask", "local"]])

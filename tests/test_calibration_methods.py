@@ -3,6 +3,7 @@ resuming from the store, executors, and the SALib wiring (Sobol on Ishigami, Mor
 model)."""
 
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -10,9 +11,18 @@ from SALib.test_functions import Ishigami
 
 from inclusion_sim.calibration import abc as abc_module
 from inclusion_sim.calibration import simulator
-from inclusion_sim.calibration.abc import abc_smc
+from inclusion_sim.calibration.abc import Generation, abc_smc, reflect, reflected_density
+from inclusion_sim.calibration.identification import (
+    FITTED,
+    INPUT,
+    NOT_INFORMED,
+    SCREENED_OUT,
+    fitted_names,
+    identification,
+)
 from inclusion_sim.calibration.optimise import optimise
 from inclusion_sim.calibration.priors import load_priors
+from inclusion_sim.calibration.screening import informative, screen
 from inclusion_sim.calibration.sensitivity import model_function, model_problem, morris, sobol
 from inclusion_sim.calibration.simulator import Setup, evaluate, simulate
 from inclusion_sim.calibration.store import Store
@@ -122,3 +132,61 @@ def test_morris_on_the_model_ranks_the_parameter_that_moves_each_output():
     relative = mu / np.array([t.value for t in targets for _ in PRIORS])
     assert relative["onpe", "surface_base"] > 5 * relative["onpe", "odds_inactive_poor"]
     assert relative["rsa", "odds_inactive_poor"] > 5 * relative["rsa", "surface_base"]
+
+
+def test_screening_keeps_the_parameters_that_move_a_target_above_the_noise():
+    """surface_base moves the ONPE rate, odds_inactive_poor the RSA count; the social workers'
+    days per case move neither without an action (their effects are noise, or nothing)."""
+    targets = synthetic_targets(5)[:2]
+    priors = [*PRIORS, load_priors()["social_worker_days_per_case"]]
+    table = screen(SETUP, targets, priors, [5], 4, 0.1, 4, 2.0, seed=6, progress=False)
+    kept = table.set_index(["parameter", "target"])["informative"]
+    assert kept["surface_base", "onpe"] and kept["odds_inactive_poor", "rsa"]
+    assert not kept["social_worker_days_per_case"].any()
+    assert informative(table) == ["surface_base", "odds_inactive_poor"]
+    assert (table["noise_effect"] >= 0).all()
+
+
+def test_identification_tells_fitted_parameters_from_priors():
+    rng = np.random.default_rng(0)
+    priors = load_priors()
+    names = ["surface_base", "odds_inactive_poor"]
+    fitted = [priors[n] for n in names]
+    unit = np.column_stack([rng.uniform(0.45, 0.55, 200), rng.uniform(0, 1, 200)])
+    values = np.column_stack([p.ppf(unit[:, i]) for i, p in enumerate(fitted)])
+    final = Generation(3, 0.5, unit, values, np.full(200, 1 / 200), np.zeros(200), None, 400)
+    free = {n: priors[n] for n in [*names, "job_finding_rate"]}
+    free["activity_rate"] = replace(priors["activity_rate"], fit=False)
+    defaults = {n: 1.0 for n in free}
+    table = identification(free, fitted, final, None, defaults, 0.75).set_index("parameter")
+    assert table.loc["surface_base", "width_ratio"] == pytest.approx(0.1, abs=0.02)
+    assert table.loc["odds_inactive_poor", "width_ratio"] == pytest.approx(1.0, abs=0.05)
+    assert table.loc["surface_base", "posterior_median"] == pytest.approx(27.5, abs=0.3)
+    assert list(table["status"]) == [FITTED, NOT_INFORMED, SCREENED_OUT, INPUT]
+    assert fitted_names(table.reset_index()) == ["surface_base"]
+
+
+def test_diagonal_kernel_runs_with_fewer_particles_than_parameters():
+    priors = [*PRIORS, load_priors()["job_finding_rate"]]
+    targets = synthetic_targets(3, tolerance=0.5)
+    with pytest.raises(ValueError, match="diagonal kernel"):
+        abc_smc(SETUP, targets, priors, particles=3, generations=2, progress=False)
+    history = abc_smc(
+        SETUP, targets, priors, particles=3, generations=2, kernel="diagonal", progress=False
+    )
+    assert len(history) == 2 and history[-1].values.shape == (3, 3)
+
+
+def test_folded_steps_have_the_mirrored_density():
+    """A diagonal step folded into the cube: its density integrates to 1 and matches samples."""
+    centre, sd = np.array([[0.05, 0.9]]), np.array([0.3, 0.1])
+    grid = np.linspace(0, 1, 4001)
+    for d in range(2):
+        density = reflected_density(grid[:, None], centre[:, [d]], sd[[d]])[:, 0]
+        assert np.trapezoid(density, grid) == pytest.approx(1, abs=1e-3)
+    draws = reflect(centre + sd * np.random.default_rng(0).standard_normal((100_000, 2)))
+    assert draws.min() >= 0 and draws.max() <= 1
+    counts, edges = np.histogram(draws[:, 0], bins=10, range=(0, 1), density=True)
+    middle = (edges[:-1] + edges[1:])[:, None] / 2
+    expected = reflected_density(middle, centre[:, [0]], sd[[0]])[:, 0]
+    np.testing.assert_allclose(counts, expected, rtol=0.05, atol=0.02)

@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         "--host", default="127.0.0.1", help="address to listen on (default: this machine only)"
     )
     dashboard.add_argument("--port", type=int, default=8765, help="port (default: 8765)")
-    add_calibration_commands(commands)  # calibrate, sensitivity: they handle their own errors
+    add_calibration_commands(commands)  # calibrate, sensitivity, validate: own error handling
 
     try:
         args = parser.parse_args(argv)

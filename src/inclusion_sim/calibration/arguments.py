@@ -1,4 +1,4 @@
-"""The arguments of `inclusion-sim calibrate` and `inclusion-sim sensitivity`.
+"""The arguments of `inclusion-sim calibrate`, `sensitivity`, `sensitivity-actions` and `validate`.
 
 Declared apart from the commands (`cli.py`, which imports SciPy, SALib, pandas and the model) so
 that building the command line, and `inclusion-sim --help`, loads none of them.
@@ -11,7 +11,7 @@ from pathlib import Path
 
 
 def add_commands(subparsers) -> None:
-    """Add `calibrate` and `sensitivity` to an argparse subparsers object."""
+    """Add the calibration's commands to an argparse subparsers object."""
     cal = subparsers.add_parser("calibrate", help="fit free parameters to the figures")
     cal.add_argument(
         "config", type=Path, help="calibration file, e.g. calibration/calibration.toml"
@@ -37,6 +37,25 @@ def add_commands(subparsers) -> None:
     sens.add_argument("--method", choices=["morris", "sobol"], default="morris")
     _common(sens)
     sens.set_defaults(handler=_handler("sensitivity"))
+
+    acts = subparsers.add_parser(
+        "sensitivity-actions",
+        help="Morris or Sobol sensitivity of each action's outcome and cost per outcome",
+    )
+    acts.add_argument(
+        "config", type=Path, help="studies file, e.g. calibration/actions_sensitivity.toml"
+    )
+    acts.add_argument("--method", choices=["morris", "sobol"], default="morris")
+    acts.add_argument("--action", action="append", help="only this action (repeatable)")
+    _common(acts)
+    acts.set_defaults(handler=_handler("sensitivity_actions"))
+
+    val = subparsers.add_parser(
+        "validate", help="check held-out figures against the calibrated posterior"
+    )
+    val.add_argument("config", type=Path, help="validation file, e.g. calibration/validation.toml")
+    _common(val)
+    val.set_defaults(handler=_handler("validate_command"))
 
 
 def _common(parser: argparse.ArgumentParser) -> None:

@@ -1,4 +1,4 @@
-"""The `inclusion-sim calibrate` and `inclusion-sim sensitivity` commands.
+"""The `inclusion-sim calibrate`, `sensitivity`, `sensitivity-actions` and `validate` commands.
 
 Their arguments are declared in `arguments.py` (`add_commands`), which imports this module only
 when one of them runs; each returns an exit status. Work runs on the experiments' executors:
@@ -25,9 +25,19 @@ import pandas as pd
 from ..errors import InclusionSimError
 from ..experiment import executor
 from ..files import prepare_folder
+from ..parameters import Parameters
 from .abc import abc_smc, history_frame
 from .config import Config, ConfigError, load_config
+from .identification import fitted_names, identification
 from .optimise import optimise
+from .outcomes import (
+    load_studies,
+    measure_next,
+    morris_study,
+    sobol_study,
+    study_priors,
+    top_parameters,
+)
 from .posterior import (
     best_particle,
     markdown,
@@ -35,10 +45,12 @@ from .posterior import (
     predictive_table,
     write_calibrated,
 )
-from .priors import select
+from .priors import Prior, select
+from .screening import informative, screen
 from .sensitivity import model_function, model_problem, morris, sobol
 from .simulator import producible
 from .store import Store
+from .validation import load_validation, validate
 
 
 def guarded(command):
@@ -74,14 +86,15 @@ def calibrate(args: argparse.Namespace) -> int:
     out = prepare_folder(args.out or config.path.parent)
     targets = producible(config.setup, config.targets)
     store = Store(config.store)
-    names = [p.name for p in config.priors]
     with _executor(args) as executor:
+        priors, screened = _screened(config, targets, executor, store, out)
+        names = [p.name for p in priors]
         if args.method == "abc":
             abc = config.section("abc")
             history = abc_smc(
                 config.setup,
                 targets,
-                config.priors,
+                priors,
                 abc["particles"],
                 abc["generations"],
                 abc["quantile"],
@@ -90,14 +103,28 @@ def calibrate(args: argparse.Namespace) -> int:
                 config.seed,
                 executor,
                 store,
+                kernel=abc["kernel"],
             )
             final = history[-1]
-            history_frame(history, config.priors).to_csv(out / "abc_generations.csv", index=False)
-            closest = np.argsort(final.distances)[: config.section("abc")["point_candidates"]]
+            history_frame(history, priors).to_csv(out / "abc_generations.csv", index=False)
+            table = identification(
+                _free(config),
+                priors,
+                final,
+                screened,
+                _raw_defaults(_free(config)),
+                config.section("identification")["max_ratio"],
+            )
+            table.to_csv(out / "identification.csv", index=False)
+            fitted = fitted_names(table)
+            closest = np.argsort(final.distances)[: abc["point_candidates"]]
             values, point_distance = best_particle(
                 config.setup,
                 targets,
-                [dict(zip(names, final.values[i], strict=True)) for i in closest],
+                [
+                    {n: v for n, v in zip(names, final.values[i], strict=True) if n in fitted}
+                    for i in closest
+                ],
                 config.seed,
                 config.section("predictive")["replications"],
                 executor,
@@ -112,16 +139,20 @@ def calibrate(args: argparse.Namespace) -> int:
                 "generations": len(history),
                 "epsilon": final.epsilon,
                 "particles": len(final.weights),
+                "effective_size": final.effective_size,
                 "point": "the last generation's particle with the smallest mean distance over "
-                "predictive.replications seeds, among its abc.point_candidates closest ones",
+                "predictive.replications seeds, among its abc.point_candidates closest ones, "
+                "with only its fitted parameters (identification.csv) written",
                 "point_distance": point_distance,
+                "fitted": fitted,
+                "priors_not_informed": [n for n in names if n not in fitted],
             }
         else:
             opt = config.section("optimise")
             result = optimise(
                 config.setup,
                 targets,
-                config.priors,
+                priors,
                 _seeds(config),
                 executor,
                 store,
@@ -132,6 +163,10 @@ def calibrate(args: argparse.Namespace) -> int:
             values, posterior = result.values, None
             draws = [values] * config.section("predictive")["draws"]
             summary = {"distance": result.distance, "evaluations": result.evaluations}
+        if screened is not None:
+            summary["screened_out"] = [
+                p.name for p in _free(config).values() if p.fit and p.name not in names
+            ]
         table = predictive_table(
             config.setup,
             targets,
@@ -151,6 +186,42 @@ def calibrate(args: argparse.Namespace) -> int:
     print("\ncalibrated values:", ", ".join(f"{k} = {v:.4g}" for k, v in values.items()))
     print(f"wrote {path}, {out}/posterior_predictive.csv and .md")
     return 0
+
+
+def _free(config: Config) -> dict[str, Prior]:
+    """Every free parameter the calibration considers: the fitted list, or with "all" every
+    ranged parameter (inputs included, reported as such)."""
+    return config.all_priors if config.fits_all else {p.name: p for p in config.priors}
+
+
+def _raw_defaults(priors: dict[str, Prior]) -> dict[str, float]:
+    raw = Parameters(calibrated=False)
+    return {name: raw[name] for name in priors}
+
+
+def _screened(config: Config, targets, executor, store, out: Path):
+    """The priors to fit: those screening finds informative (screening.csv), or all of them."""
+    settings = config.section("screening")
+    if settings["trajectories"] == 0:
+        return config.priors, None
+    table = screen(
+        config.setup,
+        targets,
+        config.priors,
+        _seeds(config),
+        settings["trajectories"],
+        settings["min_effect"],
+        settings["noise_seeds"],
+        settings["noise_factor"],
+        config.seed,
+        executor,
+        store,
+    )
+    table.to_csv(out / "screening.csv", index=False)
+    chosen = set(informative(table))
+    if not chosen:
+        raise ConfigError(f"{config.path}: screening found no parameter that moves a target")
+    return [p for p in config.priors if p.name in chosen], table
 
 
 def sensitivity(args: argparse.Namespace) -> int:
@@ -189,6 +260,76 @@ def sensitivity(args: argparse.Namespace) -> int:
     return 0
 
 
+def sensitivity_actions(args: argparse.Namespace) -> int:
+    """Morris on every ranged parameter, or Sobol on each action's top ones (from the Morris
+    table); each action's rows replace its earlier ones in the shipped tables."""
+    studies = load_studies(args.config)
+    out = prepare_folder(args.out or studies.path.parent)
+    names = args.action or list(studies.studies)
+    unknown = sorted(set(names) - set(studies.studies))
+    if unknown:
+        raise ConfigError(f"--action: {unknown} not in {studies.path}")
+    store = Store(studies.store)
+    seeds = [studies.seed + i for i in range(studies.replications)]
+    morris_path = out / "sensitivity_actions_morris.csv"
+    tables = []
+    with _executor(args) as executor:
+        for name in names:
+            study = studies.studies[name]
+            priors = study_priors(studies, study)
+            if args.method == "morris":
+                tables.append(
+                    morris_study(
+                        study, priors, studies.trajectories, seeds, studies.seed, executor, store
+                    )
+                )
+                continue
+            if not morris_path.is_file():
+                raise ConfigError(f"{morris_path}: run --method morris first (Sobol's parameters)")
+            screened = pd.read_csv(morris_path)
+            top = top_parameters(screened[screened["action"] == name], study, studies.sobol_top)
+            chosen = [p for p in priors if p.name in top]
+            small = studies.sobol_setups[name]
+            tables.append(
+                sobol_study(small, chosen, studies.sobol_n, seeds, studies.seed, executor, store)
+            )
+    path = out / f"sensitivity_actions_{args.method}.csv"
+    table = _merged(path, pd.concat(tables, ignore_index=True), names)
+    table.to_csv(path, index=False)
+    with pd.option_context("display.width", 160, "display.max_rows", 500):
+        print(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    if args.method == "sobol":
+        ranking = measure_next(table, studies.priors)
+        ranking.to_csv(out / "what_to_measure.csv", index=False)
+        print(f"\nwrote {out}/what_to_measure.csv")
+    print(f"wrote {path}")
+    return 0
+
+
+def _merged(path: Path, new: pd.DataFrame, actions: list[str]) -> pd.DataFrame:
+    """The new rows with the rows of the other actions already in the file."""
+    if not path.is_file():
+        return new
+    old = pd.read_csv(path)
+    return pd.concat([old[~old["action"].isin(actions)], new], ignore_index=True)
+
+
+def validate_command(args: argparse.Namespace) -> int:
+    validation = load_validation(args.config)
+    out = prepare_folder(args.out or validation.path.parent)
+    with _executor(args) as executor:
+        table = validate(validation, executor=executor)
+    table.to_csv(out / "validation.csv", index=False)
+    (out / "validation.md").write_text(markdown(table), encoding="utf-8")
+    with pd.option_context("display.width", 160, "display.max_columns", 20):
+        shown = table.drop(columns=["source", "note"])
+        print(shown.to_string(index=False, float_format=lambda v: f"{v:,.4g}"))
+    inside = int(table["inside"].sum())
+    print(f"\n{inside} of {len(table)} held-out figures inside their 90% predictive interval")
+    print(f"wrote {out}/validation.csv and .md")
+    return 0
+
+
 def _seeds(config: Config) -> list[int]:
     """Common random numbers: the same seeds for every candidate."""
     return [config.seed + i for i in range(config.replications)]
@@ -208,6 +349,8 @@ def _provenance(config: Config, method: str, targets, summary: dict) -> dict:
         "zones": list(config.setup.zones),
         "scale": config.setup.scale,
         "months": config.setup.months,
+        "start_year": config.setup.start_year,
+        "actions": sorted(config.setup.actions),
         **{key: value for key, value in summary.items()},
     }
 

@@ -15,7 +15,8 @@ from ..errors import InclusionSimError
 from ..parameters import suggest
 from ..territory.zones import zone_id
 from ..tomlfile import read_toml
-from .priors import Prior, load_priors, select
+from .abc import KERNELS
+from .priors import ALL, Prior, load_priors, select
 from .simulator import Setup
 from .targets import Target, load_targets
 
@@ -24,7 +25,7 @@ SCHEMA: dict[str, dict[str, tuple[Any, type | tuple, str]]] = {
     "": {
         "targets": (None, str, "a path to a targets CSV"),
         "priors": (None, str, "a path to a priors TOML"),
-        "parameters": (None, list, "a list of free parameter names"),
+        "parameters": (None, (list, str), 'a list of free parameter names, or "all"'),
         "seed": (0, int, "an integer >= 0"),
         "store": ("store.sqlite", str, "a path to the SQLite store of evaluations"),
     },
@@ -44,6 +45,16 @@ SCHEMA: dict[str, dict[str, tuple[Any, type | tuple, str]]] = {
         "min_epsilon": (0.0, (int, float), "a number >= 0"),
         "min_acceptance": (0.02, float, "a number in (0, 1]"),
         "point_candidates": (10, int, "an integer >= 1 (closest particles tried as the point)"),
+        "kernel": ("full", str, '"full" or "diagonal" (the perturbation\'s covariance)'),
+    },
+    "screening": {
+        "trajectories": (0, int, "an integer >= 0 (Morris trajectories; 0: fit every parameter)"),
+        "min_effect": (0.1, (int, float), "a number >= 0 (tolerances over the prior range)"),
+        "noise_seeds": (8, int, "an integer >= 2 (runs that estimate the noise)"),
+        "noise_factor": (2.0, (int, float), "a number >= 0 (times the noise's mu*)"),
+    },
+    "identification": {
+        "max_ratio": (0.75, (int, float), "a number in (0, 1] (posterior / prior 90% width)"),
     },
     "optimise": {
         "maxiter": (20, int, "an integer >= 1"),
@@ -77,6 +88,7 @@ class Config:
     store: Path
     replications: int
     settings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    fits_all: bool = False  # parameters = "all": every free parameter but the inputs
 
     def section(self, name: str) -> dict[str, Any]:
         return self.settings[name]
@@ -91,6 +103,10 @@ def load_config(path: str | PathLike) -> Config:
         ("simulation.scale", 0 < sim["scale"] <= 1),
         ("simulation.months", sim["months"] >= 1),
         ("simulation.replications", sim["replications"] >= 1),
+        ("screening.trajectories", settings["screening"]["trajectories"] >= 0),
+        ("screening.noise_seeds", settings["screening"]["noise_seeds"] >= 2),
+        ("identification.max_ratio", 0 < settings["identification"]["max_ratio"] <= 1),
+        ("abc.kernel", settings["abc"]["kernel"] in KERNELS),
         ("seed", top["seed"] >= 0),
     ):
         if not ok:
@@ -118,6 +134,7 @@ def load_config(path: str | PathLike) -> Config:
         store=base / top["store"],
         replications=sim["replications"],
         settings=settings,
+        fits_all=top["parameters"] == ALL,
     )
 
 

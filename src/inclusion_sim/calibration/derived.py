@@ -1,7 +1,8 @@
-"""Indicators that targets need and the core does not report, computed from the model's state.
+"""Indicators that targets and held-out figures need and the model does not report, computed
+from the model's state.
 
-Each returns per-zone weighted counts with the Territory total appended (the layout of every
-model indicator). Definitions are stated here because the document does not give them.
+Each returns per-zone values with the Territory total appended (the layout of every model
+indicator). Definitions are stated here because the document does not give them.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..indicators import per_zone, rsa_recipients
+from ..codes import INACTIVE, SOCIAL, UNEMPLOYED
+from ..indicators import per_zone, percent, rsa_recipients
 
 if TYPE_CHECKING:
     from ..model import InclusionModel
@@ -35,7 +37,58 @@ def low_income_households(model: InclusionModel) -> np.ndarray:
     return model.zone_values(counts * model.population.weight)
 
 
+def youth_inactive_or_unemployed(model: InclusionModel) -> np.ndarray:
+    """% of persons aged 15-24 who are unemployed or inactive (18-24), or not in school (15-17,
+    when the dropout action runs). The model has no students among adults: its inactive
+    18-24-year-olds include them (the document's 'inactive' presumably does not)."""
+    persons = model.population.persons
+    age, activity = persons["age"], persons["activity"]
+    adults = (age >= 18) & (age <= 24)
+    idle = adults & ((activity == UNEMPLOYED) | (activity == INACTIVE))
+    for action in model.actions:
+        if action.name == "dropout":  # its census state of 15-17-year-olds
+            idle |= (age >= 15) & (age <= 17) & action.out_of_school
+    youth = (age >= 15) & (age <= 24)
+    return percent(per_zone(idle, model.person_slices), per_zone(youth, model.person_slices))
+
+
+def qpv_social_housing_share(model: InclusionModel) -> np.ndarray:
+    """% of households living in a priority neighbourhood (QPV) that rent social housing."""
+    hh = model.population.households
+    qpv = hh["qpv"]
+    social = qpv & (hh["tenure"] == SOCIAL)
+    return percent(per_zone(social, model.household_slices), per_zone(qpv, model.household_slices))
+
+
+def qpv_median_income_ratio(model: InclusionModel) -> np.ndarray:
+    """The zone's median income per consumption unit over that of its QPV residents (medians
+    over persons, as INSEE's)."""
+    hh, persons = model.population.households, model.population.persons
+    income_cu = (12 * hh["income"] / hh["cu"])[persons["household"]]
+    qpv = hh["qpv"][persons["household"]]
+    slices = model.person_slices
+    everyone = [np.median(income_cu[s]) if s.stop > s.start else np.nan for s in slices]
+    in_qpv = [np.median(income_cu[s][qpv[s]]) if qpv[s].any() else np.nan for s in slices]
+    ratio = np.array(everyone) / np.array(in_qpv)
+    if len(slices) == 1:
+        return ratio
+    total = np.median(income_cu) / np.median(income_cu[qpv]) if qpv.any() else np.nan
+    return np.append(ratio, total)
+
+
+def qpv_no_diploma_share_18_24(model: InclusionModel) -> np.ndarray:
+    """% of QPV residents aged 18-24 without a diploma (children carry no diploma status)."""
+    hh, persons = model.population.households, model.population.persons
+    young = (persons["age"] >= 18) & (persons["age"] <= 24) & hh["qpv"][persons["household"]]
+    none = young & persons["no_diploma"]
+    return percent(per_zone(none, model.person_slices), per_zone(young, model.person_slices))
+
+
 DERIVED = {
     "rsa_beneficiaries": rsa_beneficiaries,
     "low_income_households": low_income_households,
+    "youth_inactive_or_unemployed": youth_inactive_or_unemployed,
+    "qpv_social_housing_share": qpv_social_housing_share,
+    "qpv_median_income_ratio": qpv_median_income_ratio,
+    "qpv_no_diploma_share_18_24": qpv_no_diploma_share_18_24,
 }

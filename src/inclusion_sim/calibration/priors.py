@@ -4,6 +4,8 @@ Every scalar parameter with a ``range`` in the packaged parameter files (core an
 action's parameters are picked up by themselves) is free, with a uniform prior on its range and
 the parameter's source. A priors file (``calibration/priors.toml``) can narrow or widen a range,
 make it log-uniform, or say why; list-valued parameters are fixed inputs and cannot have priors.
+``fit = false`` marks an input: an official statistic whose range says how uncertain it is, explored
+by sensitivity analysis but never fitted to the figures.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from ..parameters import load_parameter_table, suggest
 from ..tomlfile import read_toml
 
 DISTRIBUTIONS = ("uniform", "loguniform")
-KEYS = ("distribution", "range", "source")
+KEYS = ("distribution", "range", "source", "fit")
 
 
 class PriorError(InclusionSimError):
@@ -33,6 +35,8 @@ class Prior:
     high: float
     distribution: str = "uniform"
     source: str = ""
+    fit: bool = True  # False: an input (official statistic), never fitted
+    integer: bool = False  # a whole-number parameter: uniform over the integers of the range
 
     def _log(self) -> bool:
         return self.distribution == "loguniform"
@@ -42,6 +46,8 @@ class Prior:
         u = np.asarray(u, dtype=float)
         if self._log():
             return np.exp(np.log(self.low) + u * (np.log(self.high) - np.log(self.low)))
+        if self.integer:
+            return np.minimum(np.floor(self.low + u * (self.high - self.low + 1)), self.high)
         return self.low + u * (self.high - self.low)
 
     def pdf(self, x):
@@ -61,7 +67,14 @@ def load_priors(path: str | PathLike | None = None) -> dict[str, Prior]:
     """Priors of every free parameter, with a priors file's entries applied (if given)."""
     table = load_parameter_table()
     priors = {
-        name: Prior(name, float(p.range[0]), float(p.range[1]), "uniform", p.source)
+        name: Prior(
+            name,
+            float(p.range[0]),
+            float(p.range[1]),
+            "uniform",
+            p.source,
+            integer=isinstance(p.value, int),
+        )
         for name, p in table.items()
         if p.range is not None and not isinstance(p.value, list)
     }
@@ -94,22 +107,44 @@ def load_priors(path: str | PathLike | None = None) -> dict[str, Prior]:
         if distribution == "loguniform" and low <= 0:
             raise PriorError(f"{path}: [{name}].range: a log-uniform prior needs low > 0")
         source = entry.get("source", base.source if base else table[name].source)
-        priors[name] = Prior(name, float(low), float(high), distribution, source)
+        fit = entry.get("fit", True)
+        if not isinstance(fit, bool):
+            raise PriorError(f"{path}: [{name}].fit: got {fit!r}, expected true or false")
+        integer = isinstance(table[name].value, int)
+        if integer and distribution != "uniform":
+            raise PriorError(f"{path}: [{name}].distribution: a whole-number parameter is uniform")
+        priors[name] = Prior(name, float(low), float(high), distribution, source, fit, integer)
     return priors
 
 
-def select(priors: dict[str, Prior], names: list[str], where: str = "") -> list[Prior]:
-    """The priors of the parameters to fit, in order; an unknown or fixed name is an error."""
+ALL = "all"
+
+
+def select(priors: dict[str, Prior], names: list[str] | str, where: str = "") -> list[Prior]:
+    """The priors of the parameters to fit, in order: `names`, or "all" (every free parameter
+    but the inputs); an unknown or fixed name, or an input, is an error."""
+    where = f"{where}: " if where else ""
+    if names == ALL:
+        return [p for p in priors.values() if p.fit]
+    if isinstance(names, str):
+        raise PriorError(f"{where}got {names!r}, expected a list of parameter names or {ALL!r}")
     missing = [n for n in names if n not in priors]
     if missing:
         hint = suggest(missing[0], priors)
         raise PriorError(
-            f"{where + ': ' if where else ''}no prior for {missing}{hint}: free parameters are "
+            f"{where}no prior for {missing}{hint}: free parameters are "
             "scalar parameters with a range in the parameter files or the priors file"
         )
+    inputs = [n for n in names if not priors[n].fit]
+    if inputs:
+        raise PriorError(f"{where}{inputs} are inputs (fit = false in the priors file), not fitted")
     return [priors[n] for n in names]
 
 
-def at_quantiles(priors: list[Prior], unit) -> dict[str, float]:
+def at_quantiles(priors: list[Prior], unit) -> dict[str, float | int]:
     """Parameter values at a point of the unit cube of prior quantiles."""
-    return {p.name: float(p.ppf(u)) for p, u in zip(priors, unit, strict=True)}
+    return {p.name: _value(p, p.ppf(u)) for p, u in zip(priors, unit, strict=True)}
+
+
+def _value(prior: Prior, x) -> float | int:
+    return int(x) if prior.integer else float(x)

@@ -25,6 +25,7 @@ from .store import Store
 from .targets import Target
 
 Function = Callable[[np.ndarray], np.ndarray]
+LEVELS = 4  # Morris grid levels
 
 
 def sobol(
@@ -38,11 +39,15 @@ def sobol(
     (output, parameter)."""
     x = sobol_sample.sample(problem, n, calc_second_order=False, seed=seed)
     y = np.asarray(function(x), dtype=float).reshape(len(x), -1)
+    keys = ("S1", "S1_conf", "ST", "ST_conf")
+    undefined = {key: np.full(problem["num_vars"], np.nan) for key in keys}
     analyses = [
         sobol_analyze.analyze(problem, y[:, k], calc_second_order=False, seed=seed)
+        if np.isfinite(y[:, k]).all()
+        else undefined  # an output undefined for some sample has no indices
         for k in range(len(outputs))
     ]
-    return _table(problem, outputs, analyses, ("S1", "S1_conf", "ST", "ST_conf"))
+    return _table(problem, outputs, analyses, keys)
 
 
 def morris(
@@ -50,18 +55,22 @@ def morris(
     function: Function,
     trajectories: int,
     outputs: Sequence[str],
-    levels: int = 4,
+    levels: int = LEVELS,
     seed: int = 0,
 ) -> pd.DataFrame:
     """Morris elementary effects: mu*, mu, sigma per (output, parameter); mu* is in the output's
     unit per full prior range."""
     x = morris_sample.sample(problem, trajectories, num_levels=levels, seed=seed)
     y = np.asarray(function(x), dtype=float).reshape(len(x), -1)
+    keys = ("mu_star", "mu", "sigma", "mu_star_conf")
+    undefined = {key: np.full(problem["num_vars"], np.nan) for key in keys}
     analyses = [
         morris_analyze.analyze(problem, x, y[:, k], num_levels=levels, seed=seed)
+        if np.isfinite(y[:, k]).all()
+        else undefined  # an output undefined for some sample has no indices
         for k in range(len(outputs))
     ]
-    return _table(problem, outputs, analyses, ("mu_star", "mu", "sigma", "mu_star_conf"))
+    return _table(problem, outputs, analyses, keys)
 
 
 def _table(problem: dict, outputs: Sequence[str], analyses: list, keys: Sequence[str]):

@@ -8,7 +8,7 @@ setup and the job function are picklable); finished evaluations go to the store 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, as_completed
 from dataclasses import asdict, dataclass, field
 from functools import cache
@@ -62,19 +62,25 @@ def _model(setup: Setup, parameters: dict, seed: int) -> InclusionModel:
     )
 
 
-def _indicators(model: InclusionModel) -> dict[str, np.ndarray]:
+def _indicators(model: InclusionModel, derived: list[str]) -> dict[str, np.ndarray]:
     values = model.current_indicators()
-    values.update({name: f(model) for name, f in DERIVED.items()})
+    values.update({name: DERIVED[name](model) for name in derived})
     return values
+
+
+def _derived(targets: list[Target]) -> list[str]:
+    """The derived indicators the targets read (the others are not computed)."""
+    return sorted({name for t in targets for name in t.indicators if name in DERIVED})
 
 
 def simulate(setup: Setup, targets: list[Target], parameters: dict, seed: int) -> np.ndarray:
     """The targets' statistics for one run (NaN where a target cannot be produced)."""
     model = _model(setup, parameters, seed)
-    rows = [_indicators(model)]
+    derived = _derived(targets)
+    rows = [_indicators(model, derived)]
     for _ in range(setup.months):
         model.step()
-        rows.append(_indicators(model))
+        rows.append(_indicators(model, derived))
     series = {name: np.vstack([r[name] for r in rows]) for name in rows[0]}
     out = []
     for t in targets:
@@ -87,7 +93,8 @@ def simulate(setup: Setup, targets: list[Target], parameters: dict, seed: int) -
 def producible(setup: Setup, targets: list[Target]) -> list[Target]:
     """The targets this setup can produce (others skipped with a warning)."""
     model = _model(setup, {}, 0)
-    return usable(targets, set(_indicators(model)), setup.zones, setup.months)
+    produced = set(model.current_indicators()) | set(DERIVED)
+    return usable(targets, produced, setup.zones, setup.months)
 
 
 def _job(args) -> np.ndarray:
@@ -105,12 +112,41 @@ def evaluate(
     progress: bool = True,
 ) -> np.ndarray:
     """Statistics of each (candidate, seed) pair: an array (len(candidates), len(targets))."""
+    return run_batch(
+        _job,
+        (setup, targets),
+        setup.context(targets),
+        len(targets),
+        candidates,
+        seeds,
+        executor,
+        store,
+        desc,
+        progress,
+    )
+
+
+def run_batch(
+    job: Callable[[tuple], np.ndarray],
+    fixed: tuple,
+    context: str,
+    width: int,
+    candidates: Sequence[dict[str, float]],
+    seeds: Sequence[int],
+    executor: Executor | None = None,
+    store: Store | None = None,
+    desc: str = "simulations",
+    progress: bool = True,
+) -> np.ndarray:
+    """`job((*fixed, parameters, seed))` -> `width` statistics for each (candidate, seed) pair,
+    found in the store or computed (serially or on the executor) and stored at once. `job` and
+    `fixed` must be picklable; `context` is what, with the parameters and seed, determines a
+    result (the store key)."""
     if len(candidates) != len(seeds):
         raise ValueError(f"{len(candidates)} candidates but {len(seeds)} seeds")
     store = store if store is not None else Store()
-    context = setup.context(targets)
     keys = [evaluation_key(context, c, int(s)) for c, s in zip(candidates, seeds, strict=True)]
-    out = np.full((len(candidates), len(targets)), np.nan)
+    out = np.full((len(candidates), width), np.nan)
     todo = []
     for i, key in enumerate(keys):
         cached = store.get(key)
@@ -121,18 +157,18 @@ def evaluate(
     bar = tqdm(
         total=len(todo), desc=desc, unit="run", disable=not progress or not todo, leave=False
     )
-    jobs = {i: (setup, targets, dict(candidates[i]), int(seeds[i])) for i in todo}
+    jobs = {i: (*fixed, dict(candidates[i]), int(seeds[i])) for i in todo}
 
     def done(i: int, stats: np.ndarray) -> None:
         out[i] = stats
-        store.put(keys[i], jobs[i][2], jobs[i][3], stats)
+        store.put(keys[i], jobs[i][-2], jobs[i][-1], stats)
         bar.update()
 
     if executor is None:
         for i in todo:
-            done(i, _job(jobs[i]))
+            done(i, job(jobs[i]))
     else:
-        futures = {executor.submit(_job, jobs[i]): i for i in todo}
+        futures = {executor.submit(job, jobs[i]): i for i in todo}
         for future in as_completed(futures):
             done(futures[future], future.result())
     bar.close()

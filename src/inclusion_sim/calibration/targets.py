@@ -57,6 +57,46 @@ class Target:
         match = _STATISTIC.match(self.statistic)
         return int(match.group(3)) if match.group(3) else 0
 
+    @classmethod
+    def from_row(cls, row, where: str, known: pd.Series | None) -> Target:
+        """A target from a row of text cells; the value from `known` figures when empty."""
+        if not _STATISTIC.match(row["statistic"]):
+            raise TargetError(
+                f"{where}: statistic {row['statistic']!r}: expected initial, mean_last_N or "
+                "sum_last_N"
+            )
+        if row["zone"] not in (*ALL_ZONES, METRO):
+            raise TargetError(
+                f"{where}: zone {row['zone']!r}: expected one of {[*ALL_ZONES, METRO]}"
+            )
+        if row["value"].strip():
+            value = _float(row["value"], where, "value")
+        elif (
+            known is not None
+            and row["figure_id"] in known.index
+            and np.isfinite(known[row["figure_id"]])
+        ):
+            value = float(known[row["figure_id"]])
+        else:
+            raise TargetError(
+                f"{where}: figure_id is not a figure with a value in figures.csv; "
+                "give the target's value in the value column"
+            )
+        tolerance = _float(row["tolerance"], where, "tolerance")
+        weight = _float(row["weight"], where, "weight")
+        if tolerance <= 0 or weight < 0 or value == 0:
+            raise TargetError(f"{where}: expected tolerance > 0, weight >= 0 and a non-zero value")
+        return cls(
+            row["figure_id"],
+            row["indicator"],
+            row["zone"],
+            row["statistic"],
+            value,
+            tolerance,
+            weight,
+            row["note"],
+        )
+
     def compute(self, series: dict[str, np.ndarray], column: int) -> float:
         """The statistic of a run: `series` maps indicator -> (months + 1, zone columns)."""
         values = [_statistic(self.statistic, series[name][:, column]) for name in self.indicators]
@@ -73,55 +113,28 @@ def _statistic(statistic: str, values: np.ndarray) -> float:
     return float(window.mean() if match.group(2) == "mean" else window.sum())
 
 
-def load_targets(path: str | PathLike, figures: pd.DataFrame | None = None) -> list[Target]:
-    """Read and check a targets file; errors name the file, the line and the column."""
-    path = Path(path)
+def read_rows(path: Path, columns: list[str]) -> pd.DataFrame:
+    """A CSV of text cells (comments allowed), with the expected columns."""
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False, comment="#")
     except FileNotFoundError:
         raise TargetError(f"{path}: file not found") from None
-    missing = [c for c in COLUMNS if c not in table.columns]
+    missing = [c for c in columns if c not in table.columns]
     if missing:
-        raise TargetError(f"{path}: missing column(s) {missing}; expected {COLUMNS}")
+        raise TargetError(f"{path}: missing column(s) {missing}; expected {columns}")
+    return table
+
+
+def load_targets(path: str | PathLike, figures: pd.DataFrame | None = None) -> list[Target]:
+    """Read and check a targets file; errors name the file, the line and the column."""
+    path = Path(path)
+    table = read_rows(path, COLUMNS)
     figures = load_figures() if figures is None else figures
     known = figures.set_index("id")["value"]
-    targets = []
-    for i, row in table.iterrows():
-        where = f"{path}, row {i + 1} ({row['figure_id']})"
-        if not _STATISTIC.match(row["statistic"]):
-            raise TargetError(
-                f"{where}: statistic {row['statistic']!r}: expected initial, mean_last_N or "
-                "sum_last_N"
-            )
-        if row["zone"] not in (*ALL_ZONES, METRO):
-            raise TargetError(
-                f"{where}: zone {row['zone']!r}: expected one of {[*ALL_ZONES, METRO]}"
-            )
-        if row["value"].strip():
-            value = _float(row["value"], where, "value")
-        elif row["figure_id"] in known.index and np.isfinite(known[row["figure_id"]]):
-            value = float(known[row["figure_id"]])
-        else:
-            raise TargetError(
-                f"{where}: figure_id is not a figure with a value in figures.csv; "
-                "give the target's value in the value column"
-            )
-        tolerance = _float(row["tolerance"], where, "tolerance")
-        weight = _float(row["weight"], where, "weight")
-        if tolerance <= 0 or weight < 0 or value == 0:
-            raise TargetError(f"{where}: expected tolerance > 0, weight >= 0 and a non-zero value")
-        targets.append(
-            Target(
-                row["figure_id"],
-                row["indicator"],
-                row["zone"],
-                row["statistic"],
-                value,
-                tolerance,
-                weight,
-                row["note"],
-            )
-        )
+    targets = [
+        Target.from_row(row, f"{path}, row {i + 1} ({row['figure_id']})", known)
+        for i, row in table.iterrows()
+    ]
     ids = [t.figure_id for t in targets]
     repeated = sorted({i for i in ids if ids.count(i) > 1})
     if repeated:

@@ -43,6 +43,11 @@ class EnergyPoverty(Action):
             figure=("action4.fsl_households", 1.0),
             headline=True,
         ),
+        _flow(
+            "fsl_grants_private_tenants",
+            "households",
+            "FSL energy-aid grants to private tenants (the tenure mix of beneficiaries)",
+        ),
         _flow("fsl_aid_paid", "EUR", "FSL energy aid paid"),
         Indicator(
             "fsl_average_aid",

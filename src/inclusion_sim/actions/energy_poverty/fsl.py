@@ -34,6 +34,7 @@ import numpy as np
 
 from ...checks import AMOUNT, Number, OneOf
 from ...clock import DECEMBER
+from ...codes import PRIVATE_TENANT
 from ...declarations import Levers, lever
 from ...strain import reconnect
 from ...territory.figures import figure
@@ -214,6 +215,8 @@ class SolidarityHousingFund(mesa.Agent):
         reconnect(households, household)  # supply restored, reminders stopped, from this month
         records.pending[household] = False
         records.count("fsl_grants", household)
+        if households["tenure"][household] == PRIVATE_TENANT:
+            records.count("fsl_grants_private_tenants", household)
         records.count("fsl_aid_paid", household, aid)
         self.paid_this_year[households["zone"][household]] += cost
         return True

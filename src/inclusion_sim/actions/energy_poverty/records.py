@@ -17,6 +17,7 @@ NONE, RECOMMENDED, STARTED, COMPLETED = 0, 1, 2, 3  # state of recommended works
 FLOWS = (
     "fsl_applications",
     "fsl_grants",
+    "fsl_grants_private_tenants",
     "fsl_aid_paid",
     "fsl_refused",
     "fsl_unpaid_for_budget",  # eligible applications the month's envelope could not pay

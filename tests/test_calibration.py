@@ -15,7 +15,7 @@ from inclusion_sim.calibration.posterior import (
     posterior_draws,
     write_calibrated,
 )
-from inclusion_sim.calibration.priors import PriorError, load_priors
+from inclusion_sim.calibration.priors import PriorError, load_priors, with_prior_draws
 from inclusion_sim.calibration.simulator import Setup, simulate
 from inclusion_sim.calibration.store import Store, evaluation_key
 from inclusion_sim.calibration.targets import Target, TargetError, load_targets, usable
@@ -65,6 +65,18 @@ def test_bad_priors_file_names_file_and_key(tmp_path, text, message):
     with pytest.raises(PriorError, match=message) as info:
         load_priors(path)
     assert str(path) in str(info.value)
+
+
+def test_draws_are_completed_from_the_priors_of_the_parameters_they_lack():
+    priors = load_priors(PRIORS)
+    draws = [{"surface_base": 30.0}, {"surface_base": 31.0}]
+    chosen = [priors["surface_base"], priors["job_finding_rate"], priors["dropout.support_months"]]
+    full = with_prior_draws(draws, chosen, seed=1)
+    assert [d["surface_base"] for d in full] == [30.0, 31.0]  # the posterior's are kept
+    low, high = chosen[1].low, chosen[1].high
+    assert all(low <= d["job_finding_rate"] <= high for d in full)
+    assert full[0]["job_finding_rate"] != full[1]["job_finding_rate"]  # independent draws
+    assert all(isinstance(d["dropout.support_months"], int) for d in full)  # whole numbers
 
 
 # --- targets -----------------------------------------------------------------------------

@@ -111,7 +111,9 @@ def test_validate_reports_each_held_out_figure_with_its_interval(tmp_path):
         encoding="utf-8",
     )
     (tmp_path / "validation.toml").write_text(
-        f'heldout = "heldout.csv"\ntargets = "{CALIBRATION / "targets.csv"}"\ndraws = 4\n'
+        f'heldout = "heldout.csv"\ntargets = "{CALIBRATION / "targets.csv"}"\n'
+        f'priors = "{CALIBRATION / "priors.toml"}"\n'
+        "draws = 4\n"
         '[runs.small]\nzones = ["venissieux"]\nscale = 0.05\nmonths = 2\n',
         encoding="utf-8",
     )
@@ -132,6 +134,8 @@ def test_a_target_cannot_be_held_out(tmp_path):
     )
     (tmp_path / "validation.toml").write_text(
         f'heldout = "heldout.csv"\ntargets = "{CALIBRATION / "targets.csv"}"\n'
+        f'priors = "{CALIBRATION / "priors.toml"}"\n'
+        ""
         '[runs.small]\nzones = ["venissieux"]\n',
         encoding="utf-8",
     )
@@ -160,7 +164,9 @@ def test_validate_command_writes_the_table(tmp_path, monkeypatch):
         encoding="utf-8",
     )
     (tmp_path / "validation.toml").write_text(
-        f'heldout = "heldout.csv"\ntargets = "{CALIBRATION / "targets.csv"}"\ndraws = 2\n'
+        f'heldout = "heldout.csv"\ntargets = "{CALIBRATION / "targets.csv"}"\n'
+        f'priors = "{CALIBRATION / "priors.toml"}"\n'
+        "draws = 2\n"
         '[runs.small]\nzones = ["venissieux"]\nscale = 0.05\nmonths = 1\n',
         encoding="utf-8",
     )

@@ -45,7 +45,7 @@ from .posterior import (
     predictive_table,
     write_calibrated,
 )
-from .priors import Prior, select
+from .priors import Prior, select, with_prior_draws
 from .screening import informative, screen
 from .sensitivity import model_function, model_problem, morris, sobol
 from .simulator import producible
@@ -163,6 +163,7 @@ def calibrate(args: argparse.Namespace) -> int:
             values, posterior = result.values, None
             draws = [values] * config.section("predictive")["draws"]
             summary = {"distance": result.distance, "evaluations": result.evaluations}
+        draws = with_prior_draws(draws, _free(config).values(), config.seed)
         if screened is not None:
             summary["screened_out"] = [
                 p.name for p in _free(config).values() if p.fit and p.name not in names

@@ -10,6 +10,7 @@ by sensitivity analysis but never fitted to the figures.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
@@ -148,3 +149,12 @@ def at_quantiles(priors: list[Prior], unit) -> dict[str, float | int]:
 
 def _value(prior: Prior, x) -> float | int:
     return int(x) if prior.integer else float(x)
+
+
+def with_prior_draws(draws: list[dict], priors: Iterable[Prior], seed: int = 0) -> list[dict]:
+    """Each draw completed with independent draws from the priors of the parameters it lacks:
+    the targets do not inform those (screened out, or inputs), so their posterior is their
+    prior, and a predictive interval must carry their uncertainty too."""
+    missing = [p for p in priors if not any(p.name in d for d in draws)]
+    unit = np.random.default_rng([seed, 4]).random((len(draws), len(missing)))
+    return [draw | at_quantiles(missing, u) for draw, u in zip(draws, unit, strict=True)]

@@ -28,6 +28,7 @@ from ..territory.zones import zone_id
 from ..tomlfile import read_toml
 from .config import ConfigError
 from .posterior import posterior_draws
+from .priors import Prior, load_priors, with_prior_draws
 from .simulator import Setup, evaluate
 from .store import Store
 from .targets import Target, TargetError, load_targets, read_rows
@@ -65,13 +66,14 @@ class Validation:
     seed: int
     draws: int
     store: Path
+    priors: dict[str, Prior]  # free parameters outside the posterior are drawn from these
 
 
 def load_validation(path: str | PathLike) -> Validation:
     """Read a validation file; errors name the file and the key."""
     path = Path(path)
     data, _ = read_toml(path, lambda message: ConfigError(f"{path}: {message}"))
-    known = {"heldout", "targets", "seed", "draws", "store", "runs"}
+    known = {"heldout", "targets", "priors", "seed", "draws", "store", "runs"}
     for key in data:
         if key not in known:
             raise ConfigError(f"{path}: {key}: unknown key; expected {sorted(known)}")
@@ -88,7 +90,8 @@ def load_validation(path: str | PathLike) -> Validation:
     if not (isinstance(draws, int) and draws >= 2 and isinstance(seed, int) and seed >= 0):
         raise ConfigError(f"{path}: expected draws an integer >= 2 and seed an integer >= 0")
     store = path.parent / data.get("store", "store_validation.sqlite")
-    return Validation(path, heldout, runs, seed, draws, store)
+    priors = load_priors(path.parent / data.get("priors", "priors.toml"))
+    return Validation(path, heldout, runs, seed, draws, store, priors)
 
 
 def _setup(path: Path, name: str, spec) -> Setup:
@@ -141,7 +144,9 @@ def validate(
     progress: bool = True,
 ) -> pd.DataFrame:
     """The validation table: one row per held-out figure (TABLE_COLUMNS)."""
-    draws = draws if draws is not None else posterior_draws(validation.draws, validation.seed)
+    if draws is None:
+        posterior = posterior_draws(validation.draws, validation.seed)
+        draws = with_prior_draws(posterior, validation.priors.values(), validation.seed)
     store = Store(validation.store)
     seeds = np.random.default_rng([validation.seed, 3]).integers(0, 2**31 - 1, len(draws))
     rows = []

@@ -9,6 +9,7 @@ import pytest
 
 from inclusion_sim import Parameters
 from inclusion_sim import parameters as parameters_module
+from inclusion_sim.calibration.config import load_config
 from inclusion_sim.calibration.distance import distance, scaled_errors
 from inclusion_sim.calibration.posterior import (
     packaged_path,
@@ -16,7 +17,7 @@ from inclusion_sim.calibration.posterior import (
     write_calibrated,
 )
 from inclusion_sim.calibration.priors import PriorError, load_priors, with_prior_draws
-from inclusion_sim.calibration.simulator import Setup, simulate
+from inclusion_sim.calibration.simulator import Runs, Setup, producible, simulate
 from inclusion_sim.calibration.store import Store, evaluation_key
 from inclusion_sim.calibration.targets import Target, TargetError, load_targets, usable
 from inclusion_sim.parameters import ParameterError, load_parameter_table
@@ -133,6 +134,26 @@ def test_bad_targets_file(tmp_path, row, message):
 
 
 # --- distance ----------------------------------------------------------------------------
+def test_several_runs_read_each_target_from_the_first_run_producing_it():
+    one = Setup(zones=("venissieux",), scale=0.05, months=2)
+    two = Setup(zones=("saint_fons", "venissieux"), scale=0.05, months=2)
+    runs = Runs((("one", one), ("two", two)))
+    rows = [
+        ("venissieux.poverty_rate", "venissieux"),
+        ("saint_fons.poverty_rate", "saint_fons"),
+        ("x.total", "total"),
+        ("metro.poverty_rate", "metro"),
+    ]
+    targets = [Target(i, "poverty_rate", z, "mean_last_2", 20.0, 0.1, 1) for i, z in rows]
+    assert runs.assign(targets) == [0, 1, 0, None]
+    with pytest.warns(UserWarning, match="metro.poverty_rate skipped: no run produces it"):
+        assert producible(runs, targets) == targets[:3]
+    both = simulate(runs, targets, {}, 4)
+    np.testing.assert_array_equal(both[[0, 2]], simulate(one, [targets[0], targets[2]], {}, 4))
+    assert both[1] == simulate(two, [targets[1]], {}, 4)[0]
+    assert np.isnan(both[3])
+
+
 def test_distance_is_scale_aware_and_weighted():
     targets = [
         Target("rate", "a", "rest", "initial", 10.0, 0.1, 1),
@@ -206,12 +227,7 @@ def test_fit_check_shipped_calibration_against_its_targets():
         assert name in table and low <= value <= high
     targets = [t for t in load_targets(TARGETS) if t.figure_id in provenance["targets"]]
     assert len(targets) == len(provenance["targets"])
-    setup = Setup(
-        zones=tuple(provenance["zones"]),
-        scale=provenance["scale"],
-        months=provenance["months"],
-        actions={name: {} for name in provenance.get("actions", [])},
-    )
+    setup = load_config(CONFIG).setup  # the shipped file's own runs
     runs = np.array([simulate(setup, targets, data["values"], seed) for seed in (101, 102, 103)])
     errors = scaled_errors(runs.mean(axis=0), targets)
     predictive = pd.read_csv(ROOT / "calibration" / "posterior_predictive.csv")

@@ -128,3 +128,16 @@ def test_bad_calibration_file_is_one_line_and_status_2(tmp_path, capsys):
     )
     assert run("calibrate", str(path)) == 2
     assert "no prior for ['poverty_line']" in capsys.readouterr().err
+    path.write_text(
+        f'targets = "{ROOT / "targets.csv"}"\npriors = "{ROOT / "priors.toml"}"\n'
+        'parameters = ["surface_base"]\n[simulation.runs.small]\nzones = ["venissieux"]\n'
+        "scale = 2.0\n"
+    )
+    assert run("calibrate", str(path)) == 2
+    assert f"{path}: simulation.runs.small.scale: out of range" in capsys.readouterr().err
+    path.write_text(
+        f'targets = "{ROOT / "targets.csv"}"\npriors = "{ROOT / "priors.toml"}"\n'
+        'parameters = ["activity_rate"]\n'
+    )
+    assert run("calibrate", str(path)) == 2
+    assert "['activity_rate'] are inputs (fit = false" in capsys.readouterr().err

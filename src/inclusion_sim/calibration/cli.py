@@ -48,7 +48,7 @@ from .posterior import (
 from .priors import Prior, select, with_prior_draws
 from .screening import informative, screen
 from .sensitivity import model_function, model_problem, morris, sobol
-from .simulator import producible
+from .simulator import Runs, producible
 from .store import Store
 from .validation import load_validation, validate
 
@@ -347,13 +347,22 @@ def _provenance(config: Config, method: str, targets, summary: dict) -> dict:
         "seed": config.seed,
         "package_version": metadata.version("inclusion-sim"),
         "git_revision": _git_revision(),
-        "zones": list(config.setup.zones),
-        "scale": config.setup.scale,
-        "months": config.setup.months,
-        "start_year": config.setup.start_year,
-        "actions": sorted(config.setup.actions),
+        **_run_provenance(config),
         **{key: value for key, value in summary.items()},
     }
+
+
+def _run_provenance(config: Config) -> dict:
+    """The simulation's description (each run's, for several runs)."""
+    setup = config.setup
+    runs = setup.runs if isinstance(setup, Runs) else (("simulation", setup),)
+    described = [
+        f"{name}: {' '.join(run.zones)} at scale {run.scale:g} with "
+        f"{' '.join(run.actions) or 'no action'}"
+        for name, run in runs
+    ]
+    first = runs[0][1]
+    return {"runs": described, "months": first.months, "start_year": first.start_year}
 
 
 def _git_revision() -> str:

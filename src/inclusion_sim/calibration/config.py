@@ -17,7 +17,7 @@ from ..territory.zones import zone_id
 from ..tomlfile import read_toml
 from .abc import KERNELS
 from .priors import ALL, Prior, load_priors, select
-from .simulator import Setup
+from .simulator import Runs, Setup
 from .targets import Target, load_targets
 
 # section -> key -> (default, expected type(s), description); None default = required
@@ -37,6 +37,7 @@ SCHEMA: dict[str, dict[str, tuple[Any, type | tuple, str]]] = {
         "start_month": (1, int, "an integer from 1 to 12"),
         "replications": (2, int, "an integer >= 1 (common seeds per candidate)"),
         "actions": ({}, dict, "a table of enabled actions and levers"),
+        "runs": ({}, dict, "tables of named runs (zones, scale, actions), in order of preference"),
     },
     "abc": {
         "particles": (100, int, "an integer >= 2"),
@@ -80,7 +81,7 @@ class ConfigError(InclusionSimError):
 @dataclass(frozen=True)
 class Config:
     path: Path
-    setup: Setup
+    setup: Setup | Runs
     targets: list[Target]
     priors: list[Prior]
     all_priors: dict[str, Prior]
@@ -111,22 +112,19 @@ def load_config(path: str | PathLike) -> Config:
     ):
         if not ok:
             raise ConfigError(f"{path}: {key}: out of range")
-    try:
-        zones = tuple(zone_id(z) for z in sim["zones"])
-    except ValueError as exc:
-        raise ConfigError(f"{path}: simulation.zones: {exc}") from None
     base = path.parent
     all_priors = load_priors(base / top["priors"])
+    setup = _setup(path, "simulation", sim, sim)
+    if sim["runs"]:
+        setup = Runs(
+            tuple(
+                (name, _setup(path, f"simulation.runs.{name}", run, sim))
+                for name, run in sim["runs"].items()
+            )
+        )
     return Config(
         path=path,
-        setup=Setup(
-            zones=zones,
-            scale=float(sim["scale"]),
-            months=sim["months"],
-            start_year=sim["start_year"],
-            start_month=sim["start_month"],
-            actions=sim["actions"],
-        ),
+        setup=setup,
         targets=load_targets(base / top["targets"]),
         priors=select(all_priors, top["parameters"], f"{path}: parameters"),
         all_priors=all_priors,
@@ -135,6 +133,32 @@ def load_config(path: str | PathLike) -> Config:
         replications=sim["replications"],
         settings=settings,
         fits_all=top["parameters"] == ALL,
+    )
+
+
+RUN_KEYS = ("zones", "scale", "actions")
+
+
+def _setup(path: Path, where: str, table: dict, sim: dict) -> Setup:
+    """A run: its zones, scale and actions (a named run's default to the simulation's)."""
+    if table is not sim and (not isinstance(table, dict) or set(table) - set(RUN_KEYS)):
+        raise ConfigError(f"{path}: {where}: expected a table with keys {list(RUN_KEYS)}")
+    run = {key: table.get(key, sim[key]) for key in RUN_KEYS}
+    if isinstance(run["scale"], bool) or not isinstance(run["scale"], int | float):
+        raise ConfigError(f"{path}: {where}.scale: expected a number in (0, 1]")
+    if not 0 < run["scale"] <= 1:
+        raise ConfigError(f"{path}: {where}.scale: out of range")
+    try:
+        zones = tuple(zone_id(z) for z in run["zones"])
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{path}: {where}.zones: {exc}") from None
+    return Setup(
+        zones=zones,
+        scale=float(run["scale"]),
+        months=sim["months"],
+        start_year=sim["start_year"],
+        start_month=sim["start_month"],
+        actions=run["actions"],
     )
 
 

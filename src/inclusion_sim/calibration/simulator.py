@@ -8,6 +8,7 @@ setup and the job function are picklable); finished evaluations go to the store 
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, as_completed
 from dataclasses import asdict, dataclass, field
@@ -21,7 +22,7 @@ from ..parameters import Parameters, load_calibrated
 from ..territory.zones import ALL_ZONES
 from .derived import DERIVED
 from .store import Store, evaluation_key
-from .targets import Target, usable, zone_column
+from .targets import Target, usable, why_not, zone_column
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,47 @@ class Setup:
         """The text that, with parameters and seed, determines an evaluation (store key)."""
         spec = [(t.indicator, t.zone, t.statistic) for t in targets]
         return json.dumps([asdict(self), spec], sort_keys=True, default=str)
+
+
+@dataclass(frozen=True)
+class Runs:
+    """Several runs per evaluation, e.g. the pilot communes at a larger scale beside the whole
+    Metropolis at a small one, so that a small programme has enough agents and the Metropolis's
+    figures their Territory total; each run gets the candidate's parameters and seed. Each target
+    is read from the first run that can produce it (its indicator, zone and months)."""
+
+    runs: tuple[tuple[str, Setup], ...]  # (name, setup), in order of preference
+
+    def context(self, targets: list[Target]) -> str:
+        spec = [(t.indicator, t.zone, t.statistic) for t in targets]
+        runs = [(name, asdict(setup)) for name, setup in self.runs]
+        return json.dumps([runs, spec], sort_keys=True, default=str)
+
+    def assign(self, targets: list[Target]) -> list[int | None]:
+        """The run each target is read from (None: no run produces it)."""
+        produced = [_produced(setup) for _, setup in self.runs]
+        return [
+            next(
+                (
+                    k
+                    for k, (_, setup) in enumerate(self.runs)
+                    if why_not(t, produced[k], setup.zones, setup.months) is None
+                ),
+                None,
+            )
+            for t in targets
+        ]
+
+
+def _produced(setup: Setup) -> frozenset[str]:
+    """The indicators a setup's runs report (derived ones included)."""
+    return _produced_by(json.dumps(asdict(setup), sort_keys=True, default=str))
+
+
+@cache
+def _produced_by(setup_json: str) -> frozenset[str]:
+    model = _model(Setup(**json.loads(setup_json)), {}, 0)
+    return frozenset(model.current_indicators()) | frozenset(DERIVED)
 
 
 @cache
@@ -73,8 +115,17 @@ def _derived(targets: list[Target]) -> list[str]:
     return sorted({name for t in targets for name in t.indicators if name in DERIVED})
 
 
-def simulate(setup: Setup, targets: list[Target], parameters: dict, seed: int) -> np.ndarray:
-    """The targets' statistics for one run (NaN where a target cannot be produced)."""
+def simulate(setup: Setup | Runs, targets: list[Target], parameters: dict, seed: int) -> np.ndarray:
+    """The targets' statistics for one run, or each from its run (NaN where a target cannot be
+    produced)."""
+    if isinstance(setup, Runs):
+        out = np.full(len(targets), np.nan)
+        assignment = setup.assign(targets)
+        for k, (_, run) in enumerate(setup.runs):
+            mine = [i for i, a in enumerate(assignment) if a == k]
+            if mine:
+                out[mine] = simulate(run, [targets[i] for i in mine], parameters, seed)
+        return out
     model = _model(setup, parameters, seed)
     derived = _derived(targets)
     rows = [_indicators(model, derived)]
@@ -90,11 +141,15 @@ def simulate(setup: Setup, targets: list[Target], parameters: dict, seed: int) -
     return np.array(out)
 
 
-def producible(setup: Setup, targets: list[Target]) -> list[Target]:
-    """The targets this setup can produce (others skipped with a warning)."""
-    model = _model(setup, {}, 0)
-    produced = set(model.current_indicators()) | set(DERIVED)
-    return usable(targets, produced, setup.zones, setup.months)
+def producible(setup: Setup | Runs, targets: list[Target]) -> list[Target]:
+    """The targets this setup (or one of the runs) can produce; others skipped with a warning."""
+    if isinstance(setup, Runs):
+        assignment = setup.assign(targets)
+        missing = [t for t, a in zip(targets, assignment, strict=True) if a is None]
+        for t in missing:
+            warnings.warn(f"target {t.figure_id} skipped: no run produces it", stacklevel=2)
+        return [t for t in targets if t not in missing]
+    return usable(targets, _produced(setup), setup.zones, setup.months)
 
 
 def _job(args) -> np.ndarray:
@@ -102,7 +157,7 @@ def _job(args) -> np.ndarray:
 
 
 def evaluate(
-    setup: Setup,
+    setup: Setup | Runs,
     targets: list[Target],
     candidates: Sequence[dict[str, float]],
     seeds: Sequence[int],

@@ -6,10 +6,11 @@ A targets file (``calibration/targets.csv``) has one row per target::
 
 ``figure_id`` names a figure of the packaged ``figures.csv`` (its value is the target) or, with
 ``value`` filled in, a researcher's own figure. ``indicator`` is a model indicator (core, derived
-or an action's) or a ratio ``a/b`` of two of them; ``zone`` a zone id or ``metro`` (the Territory
-total of a whole-Metropolis run); ``statistic`` is ``initial`` (month 0), ``mean_last_N`` or
-``sum_last_N`` (e.g. ``sum_last_12``: an annual total of a monthly count). ``tolerance`` is
-relative to the figure (0.1 = within 10%) and scales the distance; ``weight`` weighs it.
+or an action's) or a ratio ``a/b`` of two of them; ``zone`` a zone id, ``metro`` (the Territory
+total of a whole-Metropolis run) or ``total`` (that of whatever zones the run simulates);
+``statistic`` is ``initial`` (month 0), ``mean_last_N`` or ``sum_last_N`` (e.g. ``sum_last_12``:
+an annual total of a monthly count). ``tolerance`` is relative to the figure (0.1 = within 10%)
+and scales the distance; ``weight`` weighs it.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from ..territory.zones import ALL_ZONES
 
 COLUMNS = ["figure_id", "indicator", "zone", "statistic", "tolerance", "weight", "value", "note"]
 METRO = "metro"
+TOTAL = "total"  # the Territory total of whatever zones the run simulates
 _STATISTIC = re.compile(r"^(initial|(mean|sum)_last_(\d+))$")
 
 
@@ -65,9 +67,9 @@ class Target:
                 f"{where}: statistic {row['statistic']!r}: expected initial, mean_last_N or "
                 "sum_last_N"
             )
-        if row["zone"] not in (*ALL_ZONES, METRO):
+        if row["zone"] not in (*ALL_ZONES, METRO, TOTAL):
             raise TargetError(
-                f"{where}: zone {row['zone']!r}: expected one of {[*ALL_ZONES, METRO]}"
+                f"{where}: zone {row['zone']!r}: expected one of {[*ALL_ZONES, METRO, TOTAL]}"
             )
         if row["value"].strip():
             value = _float(row["value"], where, "value")
@@ -153,7 +155,21 @@ def zone_column(target: Target, zones: tuple[str, ...]) -> int | None:
     """The results column of the target's zone in a run of `zones`, or None if not simulated."""
     if target.zone == METRO:
         return len(zones) if set(zones) == set(ALL_ZONES) else None
+    if target.zone == TOTAL:
+        return len(zones) if len(zones) > 1 else 0
     return zones.index(target.zone) if target.zone in zones else None
+
+
+def why_not(target: Target, indicators, zones: tuple[str, ...], months: int) -> str | None:
+    """Why a run cannot produce a target, or None if it can."""
+    lacking = [name for name in target.indicators if name not in indicators]
+    if lacking:
+        return f"indicator(s) {lacking} not produced (is the action enabled?)"
+    if zone_column(target, zones) is None:
+        return f"zone {target.zone!r} not simulated (zones: {list(zones)})"
+    if target.months_needed > months:
+        return f"needs {target.months_needed} months, the run has {months}"
+    return None
 
 
 def usable(
@@ -162,15 +178,9 @@ def usable(
     """The targets a run can produce; the others are skipped with a warning that says why."""
     kept = []
     for t in targets:
-        lacking = [name for name in t.indicators if name not in indicators]
-        if lacking:
-            reason = f"indicator(s) {lacking} not produced (is the action enabled?)"
-        elif zone_column(t, zones) is None:
-            reason = f"zone {t.zone!r} not simulated (zones: {list(zones)})"
-        elif t.months_needed > months:
-            reason = f"needs {t.months_needed} months, the run has {months}"
-        else:
+        reason = why_not(t, indicators, zones, months)
+        if reason is None:
             kept.append(t)
-            continue
-        warnings.warn(f"target {t.figure_id} skipped: {reason}", stacklevel=2)
+        else:
+            warnings.warn(f"target {t.figure_id} skipped: {reason}", stacklevel=2)
     return kept

@@ -84,6 +84,18 @@ def qpv_no_diploma_share_18_24(model: InclusionModel) -> np.ndarray:
     return percent(per_zone(none, model.person_slices), per_zone(young, model.person_slices))
 
 
+def lmh_tenants_in_qpv_share(model: InclusionModel) -> np.ndarray:
+    """% of Lyon Métropole Habitat's tenant households (action 2's landlord) living in a QPV;
+    NaN without the community action."""
+    community = next((a for a in model.actions if a.name == "community"), None)
+    if community is None:
+        return np.full(len(model.zone_names), np.nan)
+    tenants = community.landlord.tenants
+    in_qpv = tenants & model.population.households["qpv"]
+    slices = model.household_slices
+    return percent(per_zone(in_qpv, slices), per_zone(tenants, slices))
+
+
 DERIVED = {
     "rsa_beneficiaries": rsa_beneficiaries,
     "low_income_households": low_income_households,
@@ -91,4 +103,5 @@ DERIVED = {
     "qpv_social_housing_share": qpv_social_housing_share,
     "qpv_median_income_ratio": qpv_median_income_ratio,
     "qpv_no_diploma_share_18_24": qpv_no_diploma_share_18_24,
+    "lmh_tenants_in_qpv_share": lmh_tenants_in_qpv_share,
 }

@@ -1,7 +1,8 @@
 """Sensitivity of the actions: which uncertain parameters move each action's outcome and its cost
 per outcome.
 
-A study of an action (`Study`) runs the action with its levers on its own territory and, when
+A study of an action (`Study`) runs the action with its levers on its own territory (a flow is
+summed over the run, any other indicator read at the horizon) and, when
 the outcome is not already net of what happens without the action, a reference run with the
 action's "off" levers, on the same seed and parameters (common random numbers). Per run it
 returns the outcome gained (signed so that a gain is positive), the cost (the ledger's spending,
@@ -74,17 +75,22 @@ def _run(study: Study, levers: dict, parameters: dict, seed: int) -> tuple[float
     )
     for _ in range(study.months):
         model.step()
-    values = model.current_indicators()
-    outcome = float(values[study.outcome][-1])
+    outcome = _over_run(model, study.outcome)
     if study.cost == LEDGER:
-        cost = float(model.ledger.entries()["amount"].sum())
-    else:
-        cost = float(values[study.cost][-1])
-    return outcome, cost
+        return outcome, float(model.ledger.entries()["amount"].sum())
+    return outcome, _over_run(model, study.cost)
+
+
+def _over_run(model: InclusionModel, name: str) -> float:
+    """An indicator's value for the whole run (Territory, or the only zone): the sum over the
+    months of a flow, else its value at the horizon."""
+    if model.declared_indicators()[name].kind == "flow":
+        return float(model.datacollector.get_model_vars_dataframe()[name].iloc[1:].sum())
+    return float(model.current_indicators()[name][-1])
 
 
 def outcome_job(args) -> np.ndarray:
-    """(study, parameters, seed) -> gain, cost, cost per outcome."""
+    """(study, parameters, seed) -> gain, cost, cost per outcome (see `Study`)."""
     study, parameters, seed = args
     outcome, cost = _run(study, study.levers, parameters, seed)
     if study.reference is not None:

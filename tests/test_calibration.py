@@ -205,6 +205,9 @@ def test_write_calibrated_round_trip_and_posterior_draws(tmp_path):
     )
     data = tomllib.loads(path.read_text("utf-8"))
     assert data["values"] == {"a": 1.5, "b": 15.0}
+    dotted = tmp_path / "dotted.toml"  # an action's parameter is one key, not a table
+    write_calibrated(dotted, {"dropout.base_logit": -3.0}, {"method": "test"})
+    assert tomllib.loads(dotted.read_text("utf-8"))["values"] == {"dropout.base_logit": -3.0}
     assert data["provenance"]["targets"] == ["x", "y"]
     draws = posterior_draws(5, seed=1, path=path)
     assert draws == [{"a": 2.0, "b": 20.0}] * 5  # all weight on the second particle

@@ -49,6 +49,11 @@ def _toml(value: Any) -> str:
     raise TypeError(f"cannot write {value!r} to TOML")
 
 
+def _key(name: str) -> str:
+    """A TOML key: quoted, so that an action's dotted name stays one key, not a table."""
+    return json.dumps(name, ensure_ascii=False)
+
+
 def write_calibrated(
     path: str | PathLike,
     values: dict[str, float],
@@ -65,7 +70,7 @@ def write_calibrated(
         *(f"{key} = {_toml(value)}" for key, value in provenance.items()),
         "",
         "[values]",
-        *(f"{name} = {_toml(value)}" for name, value in values.items()),
+        *(f"{_key(name)} = {_toml(value)}" for name, value in values.items()),
     ]
     if posterior is not None:
         names, weights, particles = posterior

@@ -5,7 +5,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from fit_checks import fit_target
+from fit_checks import check_fit
 
 from inclusion_sim import InclusionModel, load_scenario
 from inclusion_sim.actions.dropout.committee import EducatorLevers
@@ -34,8 +34,13 @@ def pilot():
     return run(months=48)
 
 
+# The capacity tests need more pupils at risk than the committees and educators can take: at the
+# prior's central baseline risk (the calibrated one is lower, so few cases that no capacity binds).
+AT_RISK = {"dropout.base_logit": -2.3}
+
+
 def test_committee_never_reviews_more_cases_than_its_capacity():
-    model = run(months=24, committee_capacity=2)
+    model = run(months=24, committee_capacity=2, parameters=AT_RISK)
     for committee in model.actions[0].committees.values():
         assert max(committee.reviews_per_sitting) == 2  # the capacity binds ...
         assert all(n <= 2 for n in committee.reviews_per_sitting)  # ... and is never exceeded
@@ -66,9 +71,10 @@ def test_no_support_in_bron_without_the_familys_agreement(pilot):
     assert (pupils.agree_u[in_bron] < rate).all()
 
 
-def test_more_educators_never_lower_the_number_supported(pilot):
-    more = run(months=48, educators={"bron": 2, "saint_fons": 3})
-    none = run(months=48, educators={"bron": 0, "saint_fons": 0})
+def test_more_educators_never_lower_the_number_supported():
+    pilot = run(months=48, parameters=AT_RISK)
+    more = run(months=48, educators={"bron": 2, "saint_fons": 3}, parameters=AT_RISK)
+    none = run(months=48, educators={"bron": 0, "saint_fons": 0}, parameters=AT_RISK)
     for zone in ("Bron", "Saint-Fons", "Territory"):
         base = series(pilot, "dropout_supported", zone)
         assert (series(more, "dropout_supported", zone) >= base).all()
@@ -251,7 +257,6 @@ def test_young_people_outside_priority_schools_leave_less_often():
 def test_fit_check_venissieux_out_of_school_15_17():
     """Fit check (the figure is a calibration target): Vénissieux's 15-17-year-olds not in
     school, about three times the French share (1.1.2), within the target's tolerance."""
-    target = fit_target("venissieux.out_of_school_15_17")
     model = run(months=12, zones=["venissieux", "saint_fons", "bron"], seed=5)
     value = series(model, "dropout_out_of_school_15_17", "Vénissieux")[1:].mean()
-    assert value == pytest.approx(target.value, rel=target.tolerance)
+    check_fit("venissieux.out_of_school_15_17", value)

@@ -2,14 +2,15 @@
 energy-poverty baseline with EMA Workbench, then PRIM scenario discovery of the inputs under which
 the share of households in arrears ends above the baseline's.
 
-Uncertainties: a factor on every energy price (1.0 to 1.5: prices unchanged to +50%, an
-exploration range, not a calibrated prior; the pilot_energy_prices_up scenario is +25%), and the
-behavioural parameters' priors: take-up of the FSL, job finding, repayment of arrears, the living
+Uncertainties: `price_path_factor` on every energy price of the packaged price path (0.8 to 1.5,
+an exploration range, not a calibrated prior; the pilot_energy_prices_up scenario is +25%), and
+the behavioural parameters' priors: take-up of the FSL, job finding, repayment of arrears, the living
 floor. Levers: the FSL budget, aid cap and rule when the budget runs out. Every experiment uses
 the scenario's seed (the same random numbers), so outcomes differ by the inputs alone.
 
-The energy-supply cuts and price paths being added to the energy action are not on this branch:
-the outcome is the share of households in arrears (with the energy-poor households alongside).
+The outcome is the share of households in arrears (with the energy-poor households alongside);
+the energy channels' supply cuts and power reductions (`supply_interventions`) would be the outcome
+for "when does the FSL stop avoiding cuts".
 
     .venv/bin/python experiments/energy_fsl_prim.py [--scenarios 100] [--policies 4] [--workers 2]
         [--scale S] [--months N] [--out DIR]

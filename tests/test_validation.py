@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from readme_tables import TABLES
 
 from inclusion_sim import load_figures
-from inclusion_sim.calibration.cli import add_commands
+from inclusion_sim.calibration.arguments import add_commands
 from inclusion_sim.calibration.config import ConfigError
 from inclusion_sim.calibration.targets import load_targets
 from inclusion_sim.calibration.validation import (
@@ -93,6 +94,13 @@ def test_readme_figure_table_is_the_labels_file(labels):
     assert {figure_id: label for figure_id, label in rows} == dict(
         zip(labels["figure_id"], labels["label"].str.replace("_", " "), strict=True)
     )
+
+
+@pytest.mark.parametrize("name", sorted(TABLES))
+def test_readme_calibration_tables_are_the_shipped_files(name):
+    """Every number of the README's calibration tables comes from the shipped files."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert TABLES[name]() in readme, f"README: rerun `python tests/readme_tables.py` ({name})"
 
 
 def test_readme_never_calls_a_fitted_figure_validated():

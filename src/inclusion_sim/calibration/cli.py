@@ -299,11 +299,15 @@ def sensitivity_actions(args: argparse.Namespace) -> int:
     table.to_csv(path, index=False)
     with pd.option_context("display.width", 160, "display.max_rows", 500):
         print(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
-    if args.method == "sobol":
-        ranking = measure_next(table, studies.priors)
-        ranking.to_csv(out / "what_to_measure.csv", index=False)
-        print(f"\nwrote {out}/what_to_measure.csv")
     print(f"wrote {path}")
+    sobol_path = out / "sensitivity_actions_sobol.csv"
+    ranking = measure_next(
+        pd.read_csv(morris_path),
+        pd.read_csv(sobol_path) if sobol_path.is_file() else None,
+        studies.priors,
+    )
+    ranking.to_csv(out / "what_to_measure.csv", index=False)
+    print(f"wrote {out}/what_to_measure.csv")
     return 0
 
 

@@ -292,28 +292,65 @@ def unsourced(prior: Prior) -> bool:
     return prior.fit and not cited and any(mark in text for mark in UNSOURCED)
 
 
-def measure_next(sobol_table: pd.DataFrame, priors: dict[str, Prior], k: int = 3) -> pd.DataFrame:
-    """Per action, the unsourced parameters with the largest total Sobol index on the cost per
-    outcome: what the Metropolis would gain most from measuring."""
-    cost = sobol_table[
-        sobol_table["output"].str.startswith("cost_per_")
-        | sobol_table["output"].str.endswith("_per_million_eur")
-    ]
-    cost = cost[cost["parameter"].map(lambda n: unsourced(priors[n]))]
+def measure_next(
+    morris_table: pd.DataFrame,
+    sobol_table: pd.DataFrame | None,
+    priors: dict[str, Prior],
+    k: int = 3,
+) -> pd.DataFrame:
+    """Per action, the unsourced parameters that move the cost per outcome most: what the
+    Metropolis would gain most from measuring. Ranked by Morris mu* (which covers every
+    parameter), with the total and first-order Sobol indices of those Sobol also covered."""
     rows = []
-    for action, group in cost.groupby("action", sort=False):
-        ranked = group.sort_values("ST", ascending=False).head(k)
-        for rank, row in enumerate(ranked.itertuples(), start=1):
+    for action, group in morris_table.groupby("action", sort=False):
+        output = _cost_output_of(group)
+        cost = group[(group["output"] == output) & group["parameter"].map(_unsourced_name(priors))]
+        for rank, row in enumerate(
+            cost.sort_values("mu_star", ascending=False).head(k).itertuples(), start=1
+        ):
+            st, s1 = _sobol_indices(sobol_table, action, row.parameter, output)
+            prior = priors[row.parameter]
             rows.append(
                 {
                     "action": action,
                     "rank": rank,
                     "parameter": row.parameter,
-                    "output": row.output,
-                    "ST": row.ST,
-                    "S1": row.S1,
-                    "prior": f"{priors[row.parameter].low:g}-{priors[row.parameter].high:g}",
-                    "source": priors[row.parameter].source,
+                    "output": output,
+                    "mu_star": row.mu_star,
+                    "relative_mu_star": row.relative_mu_star,
+                    "ST": st,
+                    "S1": s1,
+                    "prior": f"{prior.low:g}-{prior.high:g}",
+                    "source": prior.source,
                 }
             )
     return pd.DataFrame(rows)
+
+
+def _cost_output_of(group: pd.DataFrame) -> str:
+    """An action's cost-per-outcome output in a table: the cost per outcome if it is there (every
+    sample gained something), else units gained per million euros."""
+    names = set(group["output"])
+    per_outcome = [n for n in names if n.startswith("cost_per_")]
+    return (
+        per_outcome[0] if per_outcome else next(n for n in names if n.endswith("_per_million_eur"))
+    )
+
+
+def _unsourced_name(priors: dict[str, Prior]):
+    return lambda name: unsourced(priors[name])
+
+
+def _sobol_indices(table, action: str, parameter: str, output: str) -> tuple[float, float]:
+    """ST and S1 of a parameter on the action's cost output (either form) if Sobol covered it."""
+    if table is None:
+        return np.nan, np.nan
+    rows = table[(table["action"] == action) & (table["parameter"] == parameter)]
+    rows = rows[
+        rows["output"].str.startswith("cost_per_") | rows["output"].str.endswith("_per_million_eur")
+    ]
+    if rows.empty:
+        return np.nan, np.nan
+    same = rows[rows["output"] == output]
+    row = (same if len(same) else rows).iloc[0]
+    return float(row["ST"]), float(row["S1"])

@@ -82,20 +82,24 @@ def validation() -> str:
 
 def what_to_measure() -> str:
     shipped = pd.read_csv(CALIBRATION / "what_to_measure.csv")
+    status = pd.read_csv(CALIBRATION / "identification.csv").set_index("parameter")["status"]
     rows = [
         [
             r.action,
             str(r.rank),
             f"`{r.parameter}`",
-            f"{r.ST:.2f}",
-            f"{r.S1:.2f}",
             r.prior,
-            r.output,
+            status[r.parameter].split(":")[0],
+            f"{r.relative_mu_star:.2f}",
+            "–" if pd.isna(r.ST) else f"{r.ST:.2f}",
+            "–" if pd.isna(r.S1) else f"{r.S1:.2f}",
+            f"`{r.output}`",
         ]
         for r in shipped.itertuples()
     ]
-    header = ["action", "rank", "parameter", "total Sobol index", "first order", "prior"]
-    return table([*header, "cost output"], rows)
+    header = ["action", "rank", "parameter", "prior", "calibration", "Morris mu* / value"]
+    header += ["Sobol ST", "Sobol S1"]
+    return table([*header, "on"], rows)
 
 
 TABLES = {

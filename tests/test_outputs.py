@@ -26,7 +26,9 @@ def tiny(name, fsl_budget=None):
     data = {
         "name": name,
         "seed": 11,
-        "territory": {"zones": ["saint_fons"], "scale": 0.05},
+        # Saint-Fons at full scale: FSL grants are rare (about 20 a year in the commune), so a
+        # smaller sample may see none in three months
+        "territory": {"zones": ["saint_fons"], "scale": 1.0},
         "horizon": {"months": 3},
     }
     if fsl_budget is not None:

@@ -21,9 +21,11 @@ UNITS = {
 
 
 def plot(differences, out) -> None:
-    rows = differences[
-        (differences["zone"] == "Territory") & differences["indicator"].isin(SHOWN)
-    ].set_index("indicator").loc[SHOWN]
+    rows = (
+        differences[(differences["zone"] == "Territory") & differences["indicator"].isin(SHOWN)]
+        .set_index("indicator")
+        .loc[SHOWN]
+    )
     fig, axes = plt.subplots(1, len(SHOWN), figsize=(10, 3.2))
     for ax, (name, row) in zip(axes, rows.iterrows(), strict=True):
         ax.errorbar(

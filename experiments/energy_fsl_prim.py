@@ -1,16 +1,15 @@
-"""When does the FSL stop keeping households out of arrears? Exploratory runs of the 2017
+"""When does the FSL stop keeping households' energy supply on? Exploratory runs of the 2017
 energy-poverty baseline with EMA Workbench, then PRIM scenario discovery of the inputs under which
-the share of households in arrears ends above the baseline's.
+the supply interventions (cuts and power reductions for unpaid bills) of the last year exceed the
+baseline's: the FSL exists "to avoid an interruption of energy supply" (3.4.1).
 
-Uncertainties: `price_path_factor` on every energy price of the packaged price path (0.8 to 1.5,
-an exploration range, not a calibrated prior; the pilot_energy_prices_up scenario is +25%), and
-the behavioural parameters' priors: take-up of the FSL, job finding, repayment of arrears, the living
-floor. Levers: the FSL budget, aid cap and rule when the budget runs out. Every experiment uses
-the scenario's seed (the same random numbers), so outcomes differ by the inputs alone.
-
-The outcome is the share of households in arrears (with the energy-poor households alongside);
-the energy channels' supply cuts and power reductions (`supply_interventions`) would be the outcome
-for "when does the FSL stop avoiding cuts".
+Uncertainties: energy prices through `price_path_factor` (0.8 to 1.5 times the packaged price
+path from 2017: an exploration range, not a calibrated prior; the pilot_energy_prices_up scenario
+is +25%), and the behavioural parameters' priors: take-up of the FSL, job finding, repayment of
+arrears, the living floor. Levers: the FSL budget, aid cap and rule when the budget runs out.
+Every experiment uses the scenario's seed (the same random numbers), so outcomes differ by the
+inputs alone. The share of households in arrears, the energy-poor households and the FSL grants
+are recorded alongside.
 
     .venv/bin/python experiments/energy_fsl_prim.py [--scenarios 100] [--policies 4] [--workers 2]
         [--scale S] [--months N] [--out DIR]
@@ -36,7 +35,7 @@ from inclusion_sim.ema import ema_model, run
 from inclusion_sim.files import write_atomically
 
 ROOT = Path(__file__).resolve().parents[1]
-OUTCOME = "households_in_arrears"
+OUTCOME = "supply_interventions"
 UNCERTAINTIES = [
     "energy_poverty__take_up",
     "job_finding_rate",
@@ -75,7 +74,7 @@ def answer(args: argparse.Namespace) -> None:
         scenario,
         uncertainties=UNCERTAINTIES,
         levers=LEVERS,
-        outcomes=[OUTCOME, "energy_poor_households", "fsl_grants"],
+        outcomes=[OUTCOME, "households_in_arrears", "energy_poor_households", "fsl_grants"],
         factors=FACTORS,
     )
     sampling = {"rng": np.random.default_rng(scenario.seed)}  # the inputs' samples, reproducible
@@ -100,7 +99,7 @@ def answer(args: argparse.Namespace) -> None:
     worse = outcomes[OUTCOME] > baseline
     print(
         f"\n{scenario.name}, {len(table)} runs: {OUTCOME} over the last year above the "
-        f"baseline's {baseline:.2f}% in {worse.sum()} runs"
+        f"baseline's {baseline:,.0f} in {worse.sum()} runs"
     )
     if 0 < worse.sum() < len(worse):
         box = discover(inputs, worse)

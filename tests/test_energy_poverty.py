@@ -263,6 +263,24 @@ def test_follow_up_after_a_year_records_savings(busy):
     assert yearly(busy, "soliha_eur_saved").sum() > 0
 
 
+def test_effort_change_at_follow_up_leaves_out_households_without_income():
+    """A household without income at its visit has no effort: its follow-up counts, its effort
+    change does not (it once made the mean infinite)."""
+    model = run(scale=1.0, months=0, seed=2, levers=GENEROUS)
+    for _ in range(6):
+        model.step()
+    rec = action(model).records
+    first = np.flatnonzero(rec.visit_month >= 0)[0]
+    rec.income_at_visit[first] = 0.0
+    while model.steps <= rec.visit_month[first] + 12:
+        model.step()
+    assert (
+        rec.last_year("soliha_followups").sum()
+        == rec.last_year("soliha_effort_followups").sum() + rec.weight
+    )
+    assert np.all(np.isfinite(action(model).indicators()["soliha_effort_change"]))
+
+
 def test_renovation_spending_stays_within_its_budget():
     levers = GENEROUS | {"renovation_budget": 100_000.0}
     model = run(scale=1.0, months=24, levers=levers)

@@ -24,6 +24,14 @@ from .records import COMPLETED, Records
 from .renovation import RenovationLevers
 from .soliha import CONVENTION, Soliha, SolihaLevers
 
+# Record flows that are sums to divide (means over the last 12 months), not indicators themselves.
+DIVIDED = (
+    "soliha_wait_days",
+    "soliha_effort_change",
+    "soliha_effort_followups",
+    "soliha_relocation_wait",
+)
+
 
 def _flow(name: str, unit: str, description: str, **kw) -> Indicator:
     return Indicator(name, unit, "flow", description, **kw)
@@ -260,9 +268,7 @@ class EnergyPoverty(Action):
         zones, w = model.household_slices, rec.weight
         flows = rec.flows
         out = {
-            name: model.zone_values(values)
-            for name, values in flows.items()
-            if name not in ("soliha_wait_days", "soliha_effort_change", "soliha_relocation_wait")
+            name: model.zone_values(values) for name, values in flows.items() if name not in DIVIDED
         }
         out["fsl_average_aid"] = _ratio(flows["fsl_aid_paid"], flows["fsl_grants"])
         budget = self.fsl.levers.fsl_budget
@@ -278,7 +284,7 @@ class EnergyPoverty(Action):
             rec.last_year("soliha_wait_days"), rec.last_year("soliha_visits")
         )
         out["soliha_effort_change"] = _ratio(
-            rec.last_year("soliha_effort_change"), rec.last_year("soliha_followups")
+            rec.last_year("soliha_effort_change"), rec.last_year("soliha_effort_followups")
         )
         # The core reports the same test as a rate (and computed it this month, `territorial`);
         # the outcome of cost comparisons is the count.

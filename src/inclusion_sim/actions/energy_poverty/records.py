@@ -36,6 +36,7 @@ FLOWS = (
     "soliha_eur_saved",
     "soliha_consumption_saved",
     "soliha_effort_change",  # sum of effort changes (points) of the follow-ups
+    "soliha_effort_followups",  # follow-ups with an income at the visit and now (its divisor)
 )
 
 

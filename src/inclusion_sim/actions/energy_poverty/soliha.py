@@ -199,13 +199,15 @@ class Soliha(mesa.Agent):
         for k, i in enumerate(due):
             heat, other = self._consumption(i)
             consumed_then = rec.heat_at_visit[i] + rec.other_at_visit[i]
-            effort_now = model.net_energy_cost(i) / (12 * hh["income"][i])
-            effort_then = rec.energy_cost_at_visit[i] / (12 * rec.income_at_visit[i])
             rec.count("soliha_followups", i)
             rec.count("soliha_kwh_saved", i, rec.kwh_at_visit[i] - hh["annual_kwh"][i])
             rec.count("soliha_eur_saved", i, saved_eur[k])
             rec.count("soliha_consumption_saved", i, consumed_then - heat - other)
-            rec.count("soliha_effort_change", i, 100 * (effort_now - effort_then))
+            if hh["income"][i] > 0 and rec.income_at_visit[i] > 0:  # an effort needs an income
+                effort_now = model.net_energy_cost(i) / (12 * hh["income"][i])
+                effort_then = rec.energy_cost_at_visit[i] / (12 * rec.income_at_visit[i])
+                rec.count("soliha_effort_change", i, 100 * (effort_now - effort_then))
+                rec.count("soliha_effort_followups", i)
 
 
 def _move_to_social_housing(model, i: int, rng: np.random.Generator) -> None:

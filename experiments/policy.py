@@ -16,16 +16,8 @@ import os
 import sys
 from pathlib import Path
 
-import pandas as pd
-
 from inclusion_sim import ScenarioError, load_scenario, report
-from inclusion_sim.comparison import (
-    compare_folder,
-    headline,
-    headline_names,
-    outcome_zone,
-    replication_warning,
-)
+from inclusion_sim.comparison import compare_folder, headline_names
 from inclusion_sim.errors import InclusionSimError
 from inclusion_sim.experiment import executor, run_experiment
 
@@ -81,17 +73,9 @@ def _answer(question, scenarios, indicators, args) -> None:
     comparison = compare_folder(args.out)
     report.save(comparison, args.out)
     page = report.write_report(args.out)
-    zone = outcome_zone(comparison.levels)
-    present = comparison.levels["indicator"].unique()
-    shown = [i for i in indicators or [] if i in set(present)] or headline_names(present)
-    with pd.option_context("display.width", 140, "display.float_format", "{:,.2f}".format):
-        print(f"\n{zone}, last 12 months; difference paired with {loaded[0].name}")
-        print(f"({report.SUMMARY})\n")
-        print(headline(comparison, zone, shown).to_string(index=False, na_rep=""))
-        if not comparison.costs.empty:
-            print("\nCost per outcome (euros of the action's extra spending per unit gained)\n")
-            print(comparison.costs.to_string(index=False))
-    if replication_warning(comparison.levels):
-        print(f"\nWarning: {replication_warning(comparison.levels)}.")
+    present = set(comparison.levels["indicator"])
+    shown = [i for i in indicators or [] if i in present] or headline_names(present)
+    heading = f"last 12 months; difference paired with {loaded[0].name}"
+    print(report.console(comparison, heading, shown))
     print(f"\nTables and figures in {args.out}; report: {page}")
     return comparison

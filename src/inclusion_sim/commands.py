@@ -10,13 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import report
-from .comparison import (
-    compare_folder,
-    headline,
-    headline_names,
-    outcome_zone,
-    replication_warning,
-)
+from .comparison import compare_folder, headline_names
 from .drawing import Drawing
 from .errors import InclusionSimError
 from .experiment import executor, plan_experiment, run_experiment, workers_worth_starting
@@ -102,22 +96,10 @@ def compare(args: argparse.Namespace, drawing: Drawing) -> int:
     with writer_lock(out):
         comparison = compare_folder(out)
         report.save(comparison, out, drawing)
-    zone = outcome_zone(comparison.levels)
-    present = comparison.levels["indicator"].unique()
-    shown = None if args.all else headline_names(present)
+    shown = None if args.all else headline_names(comparison.levels["indicator"].unique())
     which = "every indicator" if args.all else "headline indicators (--all for every one)"
-    with pd.option_context(
-        "display.width", 160, "display.max_rows", 1000, "display.float_format", "{:,.2f}".format
-    ):
-        print(f"\n{zone}, last 12 months, {which}; difference paired with the first scenario")
-        print(f"({report.SUMMARY})\n")
-        print(headline(comparison, zone, shown).to_string(index=False, na_rep=""))
-        if not comparison.costs.empty:
-            print("\nCost per outcome (euros of the action's extra spending per unit gained)\n")
-            print(comparison.costs.to_string(index=False))
-    warning = replication_warning(comparison.levels)
-    if warning:
-        print(f"\nWarning: {warning}.")
+    heading = f"last 12 months, {which}; difference paired with the first scenario"
+    print(report.console(comparison, heading, shown))
     print(f"\nWrote tables (CSV) and figures (PNG) to {out}; report: inclusion-sim report {out}")
     return 0
 

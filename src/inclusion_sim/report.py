@@ -34,6 +34,26 @@ SUMMARY = (
 )
 
 
+def console(comparison: Comparison, heading: str, shown: Iterable[str] | None = None) -> str:
+    """What a comparison prints: the territory's table of `shown` indicators (None: every one)
+    under `heading`, the costs per outcome, and the warning when replications are too few."""
+    zone = outcome_zone(comparison.levels)
+    lines = [f"\n{zone}, {heading}", f"({SUMMARY})\n"]
+    with pd.option_context(
+        "display.width", 160, "display.max_rows", 1000, "display.float_format", "{:,.2f}".format
+    ):
+        lines.append(headline(comparison, zone, shown).to_string(index=False, na_rep=""))
+        if not comparison.costs.empty:
+            lines.append(
+                "\nCost per outcome (euros of the action's extra spending per unit gained)\n"
+            )
+            lines.append(comparison.costs.to_string(index=False))
+    warning = replication_warning(comparison.levels)
+    if warning:
+        lines.append(f"\nWarning: {warning}.")
+    return "\n".join(lines)
+
+
 def figure_groups(present: Iterable[str]) -> list[tuple[str, list[Indicator]]]:
     """(key, indicators) of each figure: the headline indicators among `present`, core first
     then each action's, at most MAX_PANELS a figure."""

@@ -33,6 +33,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 import pandas as pd
+from small_scenario import SMALL
 
 from inclusion_sim import load_scenario, run_experiment
 
@@ -69,16 +70,6 @@ def throughput(workers: int, args: argparse.Namespace, folder: Path) -> dict:
         "runs_per_second": runs / seconds,
         "results": results,
     }
-
-
-SMALL = """name = "{name}"
-seed = 3
-[territory]
-zones = ["Saint-Fons"]
-scale = 0.2
-[horizon]
-months = 24
-"""
 
 
 def small_experiment(workers: int, folder: Path) -> float:

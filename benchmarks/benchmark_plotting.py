@@ -27,15 +27,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from small_scenario import SMALL
+
 ROOT = Path(__file__).resolve().parents[1]
-SMALL = """name = "{name}"
-seed = 3
-[territory]
-zones = ["Saint-Fons"]
-scale = 0.2
-[horizon]
-months = 24
-"""
 CHILD = """
 import resource, sys, time
 from inclusion_sim import cli, drawing

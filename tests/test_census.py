@@ -95,4 +95,5 @@ def test_overrides_feed_the_model():
     m = model.marginals[0]
     assert m.poverty_rate == pytest.approx(0.28)
     assert m.sources["poverty_rate"] == "user override"
-    assert model.population.weight * model.population.n_persons == pytest.approx(66500, rel=0.03)
+    persons = model.population.persons["present"].sum() * model.population.zone_weight[0]
+    assert persons == pytest.approx(66500, rel=0.03)

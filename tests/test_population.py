@@ -29,7 +29,7 @@ def zone_stats(pop, params, code):
     unemployed = (working & (ps["activity"] == UNEMPLOYED)).sum()
     active = unemployed + (working & (ps["activity"] == EMPLOYED)).sum()
     return {
-        "population": size.sum() * pop.weight,
+        "population": size.sum() * pop.zone_weight[code],
         "social_share": np.mean(hh["tenure"][in_zone] == SOCIAL),
         "poverty_rate": np.average(income_cu < params["poverty_line"], weights=size),
         "median_income_cu": weighted_median(income_cu, size),
@@ -82,11 +82,36 @@ def test_same_seed_same_population_other_seed_differs(marginals, params):
 def test_scale_samples_households_and_weights_them(marginals, params):
     zones = [marginals["venissieux"]]
     tenth = synthesize(zones, 0.1, np.random.default_rng(1), params)
-    assert tenth.weight == pytest.approx(10)
-    persons = tenth.households["size"].sum() * tenth.weight
+    assert tenth.zone_weight[0] == pytest.approx(10)
+    persons = tenth.households["size"].sum() * tenth.zone_weight[0]
     assert persons == pytest.approx(marginals["venissieux"].population, rel=0.02)
     with pytest.raises(ValueError, match="scale"):
         synthesize(zones, 0.0, np.random.default_rng(1), params)
+
+
+def test_each_zone_has_its_own_scale_and_weight(marginals, params):
+    zones = [marginals["saint_fons"], marginals["rest"]]
+    mixed = synthesize(zones, [1.0, 0.05], np.random.default_rng(1), params)
+    np.testing.assert_allclose(mixed.zone_weight, [1.0, 20.0])
+    size = mixed.households["size"]
+    for code, m in enumerate(zones):
+        real = size[mixed.households["zone"] == code].sum() * mixed.zone_weight[code]
+        assert real == pytest.approx(m.population, rel=0.02)
+    np.testing.assert_allclose(
+        mixed.household_weight(), mixed.zone_weight[mixed.households["zone"]]
+    )
+
+
+def test_young_adults_at_home_follow_the_leaving_home_rates(metropolis):
+    """Dependents aged 18 or more are the young adults the open population keeps at home:
+    two in three of the 18-24-year-olds' cohort, one in five of the 25-29 (INSEE)."""
+    persons = metropolis.persons
+    dependents = persons["age"][~persons["head"]]
+    per_age = (
+        np.bincount(dependents, minlength=40) / np.bincount(dependents, minlength=40)[:18].mean()
+    )
+    assert per_age[18:25].mean() == pytest.approx(2 / 3, abs=0.05)
+    assert per_age[25:30].mean() == pytest.approx(0.2, abs=0.05)
 
 
 def test_persons_belong_to_households_of_their_size(metropolis):
@@ -95,11 +120,14 @@ def test_persons_belong_to_households_of_their_size(metropolis):
     children = metropolis.persons["activity"] == CHILD
     assert np.all(metropolis.persons["age"][children] < 18)
     assert np.all(metropolis.persons["age"][~children] >= 18)
+    heads = np.bincount(metropolis.persons["household"], weights=metropolis.persons["head"])
+    np.testing.assert_array_equal(heads, metropolis.households["adults"])
 
 
-def test_school_levels_follow_age():
-    ages = np.array([3, 6, 10, 11, 14, 15, 17, 18, 40])
-    np.testing.assert_array_equal(school_level(ages), [-1, 1, 5, 6, 9, 10, 12, -1, -1])
+def test_school_levels_follow_the_year_of_birth():
+    """A child enters CP (level 1) in the September of the calendar year of its 6th birthday."""
+    born = np.array([2014, 2011, 2007, 2006, 2003, 2002, 2000, 1999, 1977])
+    np.testing.assert_array_equal(school_level(born, 2017), [-1, 1, 5, 6, 9, 10, 12, -1, -1])
 
 
 def test_qpv_share_follows_the_zone_not_its_position(marginals, params):

@@ -81,7 +81,7 @@ class SocialCentre(mesa.Agent):
             else None
         )
         self.days_per_case = params["social_worker_days_per_case"] * capacity.slowdown
-        self.real_staff = staff * model.population.weight  # workers of the real centre
+        self.real_staff = staff * model.population.zone_weight[zone]  # the real centre's workers
         self._roster: list[SocialWorker] | None = None
         self.waiting = 0  # cases waiting for a worker now (agent units)
         self._month, self._taken, self._waited = 0, 0, 0.0  # this month's cases taken, days
@@ -179,7 +179,7 @@ SOCIAL_CENTRE_INDICATORS: tuple[Indicator, ...] = (
 
 def social_centre_indicators(model) -> dict[str, np.ndarray]:
     """The social centres' load per zone: where the actions compete for the same workers."""
-    w = model.population.weight
+    w = model.population.zone_weight
     taken, waited = np.array([c.this_month() for c in model.social_centres], dtype=float).T
     queue = np.array([c.waiting for c in model.social_centres], dtype=float)
     cases, total_wait = model.zone_values(taken * w), model.zone_values(waited * w)

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 
 import mesa
 
+from .clock import school_year
 from .codes import school_level
 
 
@@ -84,11 +85,13 @@ class Person(mesa.Agent):
 
     household_index = Column("household")
     age = Column()
+    birth_month = Column()
     sex = Column()
     no_diploma = Column()
     activity = Column()
     unemployment_months = Column()
     wage = Column()
+    pension = Column()
 
     def __init__(self, model, index: int):
         super().__init__(model)
@@ -104,4 +107,7 @@ class Person(mesa.Agent):
 
     @property
     def school_level(self) -> int:
-        return int(school_level(self.age))
+        """The grade of the current school year (-1 if not of school age)."""
+        year, month = self.model.calendar_month
+        born = year - self.age - (self.birth_month > month)
+        return int(school_level(born, school_year(year, month)))

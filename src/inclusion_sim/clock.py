@@ -16,3 +16,8 @@ def calendar_month(start_year: int, start_month: int, steps: int) -> tuple[int, 
 
 def days_in_month(year: int, month: int) -> int:
     return calendar.monthrange(year, month)[1]
+
+
+def school_year(year: int, month: int) -> int:
+    """The school year (its September's calendar year) that (year, month) belongs to."""
+    return year if month >= SEPTEMBER else year - 1

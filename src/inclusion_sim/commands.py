@@ -174,8 +174,9 @@ def run(args: argparse.Namespace, drawing: Drawing) -> int:
         "display.width", 140, "display.max_rows", 2000, "display.float_format", "{:,.2f}".format
     ):
         print(
-            f"\n{scenario.name}: {scenario.months} months from {start}, scale {scenario.scale}, "
-            f"seed {scenario.seed}; first and last 12 months, {which}"
+            f"\n{scenario.name}: {scenario.months} months from {start}, "
+            f"scale {scenario.scale_label()}, seed {scenario.seed}; first and last 12 months, "
+            f"{which}"
         )
         print(f"({report.SUMMARY})\n")
         print(shown.to_string(index=False, na_rep=""))

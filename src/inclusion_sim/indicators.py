@@ -22,6 +22,15 @@ if TYPE_CHECKING:
     from .model import InclusionModel
 
 TOTAL = "Territory"
+DEMOGRAPHY_INDICATORS = (
+    "births",
+    "deaths",
+    "households_moved_in",
+    "households_moved_out",
+    "left_home",
+    "retirements",
+    "evictions",
+)
 ARREARS_EPSILON = 1.0  # EUR: rounding left by repayments is not a debt
 
 CORE_INDICATORS: tuple[Indicator, ...] = (
@@ -131,6 +140,39 @@ CORE_INDICATORS: tuple[Indicator, ...] = (
         )
         for test, reading in (("document", "the document's test (3.4.2)"), ("onpe", "ONPE's test"))
     ),
+    *(
+        Indicator(name, unit, "flow", description)
+        for name, unit, description in (
+            ("births", "persons", "children born this month"),
+            ("deaths", "persons", "persons who died this month"),
+            (
+                "households_moved_in",
+                "households",
+                "households that moved into a vacant dwelling this month (newcomers)",
+            ),
+            (
+                "households_moved_out",
+                "households",
+                "households that left their dwelling this month (moves, and households left "
+                "without an adult)",
+            ),
+            ("left_home", "persons", "adult children who left the parental home this month"),
+            ("retirements", "persons", "persons who retired this month"),
+            (
+                "evictions",
+                "households",
+                "tenant households evicted for unpaid rent this month (they leave, with their "
+                "debts)",
+            ),
+            (
+                "overindebtedness_files",
+                "households",
+                "households filing with the over-indebtedness commission this month",
+            ),
+            ("debt_written_off", "EUR", "rent and energy arrears the commission wrote off"),
+        )
+    ),
+    Indicator("vacant_dwellings", "dwellings", "stock", "dwellings with nobody living in them"),
     *SOCIAL_CENTRE_INDICATORS,
 )
 
@@ -141,7 +183,8 @@ def units(indicators) -> dict[str, tuple[str, str]]:
 
 
 def per_zone(values: np.ndarray, slices: list[slice]) -> np.ndarray:
-    """Sum (or count, for a boolean mask) of `values` in each zone's slice."""
+    """Sum (or count, for a boolean mask) of `values` in each zone's slice. Mask what vacant
+    dwellings and empty person slots must not add (`occupied`, `present`)."""
     if values.dtype == bool:
         return np.array([np.count_nonzero(values[s]) for s in slices], dtype=float)
     return np.array([values[s].sum() for s in slices], dtype=float)
@@ -168,23 +211,26 @@ def energy_poor_document(model: InclusionModel, idx=slice(None), housing=None, e
     and spending over 35% of income on housing and energy, both net of the aids that pay them
     (the housing allowance, the energy cheque), as effort rates are measured. `housing` and
     `energy` (EUR a year, net) replace the current costs, e.g. to test a household at the
-    costs it had before an action."""
+    costs it had before an action. A vacant dwelling is never energy-poor."""
     hh = model.population.households
     housing = 12 * model.net_housing_cost(idx) if housing is None else housing
     energy = model.net_energy_cost(idx) if energy is None else energy
     annual_income = 12 * hh["income"][idx]
     poor = annual_income / hh["cu"][idx] < model.params["poverty_line"]
-    return poor & (housing + energy > model.energy_poverty_threshold * annual_income)
+    tested = poor & (housing + energy > model.energy_poverty_threshold * annual_income)
+    return tested & hh["occupied"][idx]
 
 
 def energy_poor_onpe(model: InclusionModel, idx=slice(None), energy=None):
     """ONPE's TEE_3D test for households `idx`: income per consumption unit in deciles D1-D3
-    and energy (net of the cheque, or `energy` EUR a year) over 8% of income."""
+    and energy (net of the cheque, or `energy` EUR a year) over 8% of income. A vacant dwelling
+    is never energy-poor."""
     hh = model.population.households
     energy = model.net_energy_cost(idx) if energy is None else energy
     annual_income = 12 * hh["income"][idx]
     low_income = annual_income / hh["cu"][idx] < model.params["onpe_income_decile_3"]
-    return low_income & (energy > model.params["onpe_effort_threshold"] * annual_income)
+    tested = low_income & (energy > model.params["onpe_effort_threshold"] * annual_income)
+    return tested & hh["occupied"][idx]
 
 
 def rsa_recipients(model: InclusionModel, idx=slice(None)) -> np.ndarray:
@@ -207,59 +253,70 @@ def rsa_recipients(model: InclusionModel, idx=slice(None)) -> np.ndarray:
 
 
 def territorial(model: InclusionModel) -> dict[str, np.ndarray]:
-    """The core indicators for the model's current state."""
+    """The core indicators for the model's current state, in real units: per-zone sums of
+    agents times the zone's weight, summed over zones for the Territory; rates pool the zones'
+    weighted numerators and denominators."""
     hh = model.population.households
-    zones, person_zones, w = model.household_slices, model.person_slices, model.population.weight
+    zones, person_zones = model.household_slices, model.person_slices
+    w = model.population.zone_weight
+    occupied = hh["occupied"]
 
     annual_income = 12 * hh["income"]
-    poor = annual_income / hh["cu"] < model.params["poverty_line"]
+    poor = occupied & (annual_income / hh["cu"] < model.params["poverty_line"])
     energy = model.net_energy_cost()  # computed once: the tests and the effort share it
     document = energy_poor_document(model, housing=12 * model.net_housing_cost(), energy=energy)
     model.month["energy_poor_document"] = document  # the energy action counts the same households
     onpe = energy_poor_onpe(model, energy=energy)
-    households = per_zone(np.ones(len(poor), dtype=bool), zones)
-    persons = per_zone(hh["size"], zones)
-    earning = annual_income > 0  # a household without income has no effort to average
+    households = per_zone(occupied, zones) * w
+    persons = per_zone(hh["size"], zones) * w
+    earning = occupied & (annual_income > 0)  # a household without income has no effort to average
+    effort = np.divide(energy, annual_income, out=np.zeros(len(energy)), where=earning)
+
+    def share(mask) -> np.ndarray:
+        """% of the households of each zone (and the Territory) for whom `mask` holds."""
+        return percent(per_zone(mask & occupied, zones) * w, households)
 
     activity = model.population.persons["activity"]
-    unemployed = per_zone(activity == UNEMPLOYED, person_zones)
-    active = unemployed + per_zone(activity == EMPLOYED, person_zones)
-    interventions = per_zone(model.month["interventions"], zones)
+    unemployed = per_zone(activity == UNEMPLOYED, person_zones) * w
+    active = unemployed + per_zone(activity == EMPLOYED, person_zones) * w
+    interventions = per_zone(model.month["interventions"], zones) * w
     values = {
-        "population": with_total(persons * w),
-        "households": with_total(households * w),
-        "poverty_rate": percent(per_zone(np.where(poor, hh["size"], 0), zones), persons),
+        "population": with_total(persons),
+        "households": with_total(households),
+        "poverty_rate": percent(per_zone(np.where(poor, hh["size"], 0), zones) * w, persons),
         "unemployment_rate": percent(unemployed, active),
-        "households_in_arrears": percent(
-            per_zone(hh["arrears_rent"] + hh["arrears_energy"] > ARREARS_EPSILON, zones), households
-        ),
-        "energy_poverty_document": percent(per_zone(document, zones), households),
-        "energy_poverty_onpe": percent(per_zone(onpe, zones), households),
-        "energy_effort": percent(
-            per_zone(
-                np.divide(energy, annual_income, out=np.zeros_like(energy), where=earning), zones
-            ),
-            per_zone(earning, zones),
-        ),
-        "supply_interventions": with_total(interventions * w),
+        "households_in_arrears": share(hh["arrears_rent"] + hh["arrears_energy"] > ARREARS_EPSILON),
+        "energy_poverty_document": share(document),
+        "energy_poverty_onpe": share(onpe),
+        "energy_effort": percent(per_zone(effort, zones) * w, per_zone(earning, zones) * w),
+        "supply_interventions": with_total(interventions),
         "supply_interventions_rate": percent(interventions, households) * 10,
-        "supply_interrupted": percent(per_zone(hh["supply"] != NORMAL, zones), households),
-        "households_restricting": percent(per_zone(hh["heating_kept"] < 1.0, zones), households),
-        "cold_homes": percent(per_zone(hh["cold_home"], zones), households),
+        "supply_interrupted": share(hh["supply"] != NORMAL),
+        "households_restricting": share(hh["heating_kept"] < 1.0),
+        "cold_homes": share(hh["cold_home"]),
         "comfort_deficit": with_total(per_zone(model.month["comfort_deficit"], zones) * w / 1000),
         "allowance_recipients": with_total(per_zone(hh["allowance"] > 0, zones) * w),
         "allowance_paid": with_total(per_zone(hh["allowance"], zones) * w),
         "cheque_recipients": with_total(per_zone(hh["cheque"] > 0, zones) * w),
         "cheque_spent": with_total(per_zone(model.month["cheque_spent"], zones) * w),
+        **{
+            name: with_total(flow * w)
+            for name, flow in model.demography.flows.items()
+            if name in DEMOGRAPHY_INDICATORS
+        },  # fmt: skip
+        **{name: with_total(flow * w) for name, flow in model.debt.flows.items()},
+        "vacant_dwellings": with_total(per_zone(~occupied, zones) * w),
         **social_centre_indicators(model),
     }
     for code, tenure in enumerate(TENURES):
-        of_tenure = hh["tenure"] == code
-        count = per_zone(of_tenure, zones)
+        of_tenure = occupied & (hh["tenure"] == code)
+        count = per_zone(of_tenure, zones) * w
         values[f"energy_poverty_document_{tenure}"] = percent(
-            per_zone(document & of_tenure, zones), count
+            per_zone(document & of_tenure, zones) * w, count
         )
-        values[f"energy_poverty_onpe_{tenure}"] = percent(per_zone(onpe & of_tenure, zones), count)
+        values[f"energy_poverty_onpe_{tenure}"] = percent(
+            per_zone(onpe & of_tenure, zones) * w, count
+        )
     return values
 
 

@@ -24,9 +24,11 @@ from .agents import Household, Person
 from .allowance import housing_allowance
 from .budget import household_income, settle_month
 from .cheque import cheque_amount
-from .clock import SEPTEMBER, calendar_month, days_in_month
-from .codes import CHILD, INACTIVE
+from .clock import calendar_month, days_in_month, school_year
+from .codes import school_level
+from .debt import OverIndebtedness
 from .declarations import Indicator
+from .demography import Demography, Turnover, expected_vacancies
 from .energy import annual_energy_cost, heating_month_shares, heating_months, monthly_bill
 from .housing import housing_cost
 from .indicators import CORE_INDICATORS, TOTAL, territorial, units, with_total
@@ -40,6 +42,7 @@ from .reporters import IndicatorCollector, tidy
 from .scenario import Scenario
 from .strain import heating_kept, intervene, restore, supply_factors
 from .territory.figures import figure, load_figures
+from .territory.layout import lay_out
 from .territory.marginals import zone_marginals
 from .territory.population import synthesize
 from .territory.zones import ALL_ZONES, ZONES
@@ -116,11 +119,18 @@ class InclusionModel(mesa.Model):
         all_marginals = zone_marginals(self.params, figures, settings.marginals)
         self.marginals = [all_marginals[z] for z in self.zones]
 
-        self.population = synthesize(
-            self.marginals, settings.scale, self.stream("population"), self.params
+        synthetic = synthesize(
+            self.marginals, settings.zone_scales(), self.stream("population"), self.params
+        )
+        # Dwellings, some vacant, each with a block of person slots (territory/layout.py).
+        self.population = lay_out(
+            synthetic,
+            expected_vacancies(synthetic, self.params),
+            self.params["spare_person_slots"],
+            self.stream("layout"),
         )
         households, persons = self.population.households, self.population.persons
-        n = self.population.n_households
+        n = self.population.n_dwellings
         for column in ("income", "arrears_rent", "arrears_energy", "allowance", "cheque"):
             households[column] = np.zeros(n)
         # EUR a month of the living floor that actions provide in kind (e.g. the social grocery's
@@ -139,17 +149,19 @@ class InclusionModel(mesa.Model):
             "cheque_spent": np.zeros(n),  # EUR of cheque credit that paid bills
             # the document's energy-poverty test, set when the month's indicators are collected
             "energy_poor_document": np.zeros(n, dtype=bool),
+            "surplus": np.zeros(n),  # EUR of income left after floor, housing and energy
         }
         self.household_slices, self.person_slices = self.population.zone_slices(self.n_zones)
-        self._first_member = np.searchsorted(
-            persons["household"], np.arange(self.population.n_households + 1)
-        )
-        self._views: tuple[list[Household], list[Person]] | None = None
-        if agent_views:
-            self._agent_views()
+        # The first person slot of each dwelling's block (blocks are contiguous, in row order).
+        self.first_slot = np.searchsorted(persons["household"], np.arange(n))
+        self._views: tuple[list, list] | None = None
 
         self.labour = LabourMarket(persons, households, self.params["job_finding_rate"])
         self._labour_rng = self.stream("labour")
+        self.demography = Demography(self)  # after the labour market: newcomers' job-loss rates
+        self.debt = OverIndebtedness(self)
+        if agent_views:
+            self._agent_views()
         self.prices = EnergyPrices(self.params)
         self._heating_shares = heating_month_shares(self.params["heating_degree_days"])
         self._heating_months = heating_months(self.params["heating_degree_days"])
@@ -159,11 +171,12 @@ class InclusionModel(mesa.Model):
 
         self.env = simpy.Environment()
         self.ledger = Ledger()
+        occupied = self.population.households["occupied"]
         self.social_centres = [
-            SocialCentre(self, code, s.stop - s.start)
+            SocialCentre(self, code, np.count_nonzero(occupied[s]))
             for code, s in enumerate(self.household_slices)
         ]
-        self.pathways = Pathways(self.population.n_households)  # raised by actions 1 and 2
+        self.pathways = Pathways(self.population.n_dwellings)  # raised by actions 1 and 2
         self.actions = [
             create_action(self, name, dict(levers)) for name, levers in settings.actions.items()
         ]
@@ -189,15 +202,18 @@ class InclusionModel(mesa.Model):
     # --- monthly dynamics -------------------------------------------------------------------
     def step(self) -> None:
         year, month = self.calendar_month
+        turnover = self.demography.month(year, month)
+        for action in self.actions:
+            action.forget(turnover.households, turnover.persons)
+        self._refresh_views(turnover)
         self.labour.step(self.population.persons, self._labour_rng)
         self.update_incomes()
         self.settle_budgets(year, month)
+        self.debt.month(self.month["surplus"])
         for action in self.actions:
             action.step()
         self.env.run(until=self.env.now + days_in_month(year, month))
         self.suppliers_act(year, month)
-        if month == SEPTEMBER:  # the school year starts: everyone is one year older
-            self.age_one_year()
         self._collect()
 
     def settle_budgets(self, year: int, month: int) -> None:
@@ -212,6 +228,7 @@ class InclusionModel(mesa.Model):
         month's end (`suppliers_act`).
         """
         hh, p = self.population.households, self.params
+        occupied = hh["occupied"]
         self.standing, self.price = self.prices.at(year, month)
         hh["allowance"] = housing_allowance(
             hh["rent"], hh["adults"], hh["size"], hh["income"], hh["claims_allowance"], p
@@ -233,18 +250,23 @@ class InclusionModel(mesa.Model):
         spent = np.minimum(hh["cheque_credit"], bill)
         hh["cheque_credit"] -= spent
         cold = hh["heating_kept"] < p["cold_home_threshold"]
-        hh["cold_home"] = self._heating_months[month - 1] & cold
+        hh["cold_home"] = occupied & self._heating_months[month - 1] & cold
 
+        # A vacant dwelling has no budget: nothing is billed or owed.
+        floor = np.maximum(p["living_floor"] * hh["cu"] - hh["budget_relief"], 0.0)
+        housing = np.where(occupied, np.maximum(housing_cost(hh) - hh["allowance"], 0.0), 0.0)
+        energy = np.where(occupied, bill - spent, 0.0)
         hh["arrears_rent"], hh["arrears_energy"] = settle_month(
             hh["income"],
-            np.maximum(p["living_floor"] * hh["cu"] - hh["budget_relief"], 0.0),
-            np.maximum(housing_cost(hh) - hh["allowance"], 0.0),
-            bill - spent,
+            floor,
+            housing,
+            energy,
             hh["arrears_rent"],
             hh["arrears_energy"],
             p["arrears_repayment_share"],
         )
-        self.month["comfort_deficit"] = heat_need * (1 - hh["heating_kept"])
+        self.month["surplus"] = np.maximum(hh["income"] - floor - housing - energy, 0.0)
+        self.month["comfort_deficit"] = np.where(occupied, heat_need * (1 - hh["heating_kept"]), 0)
         self.month["cheque_spent"] = spent
 
     def suppliers_act(self, year: int, month: int) -> None:
@@ -300,18 +322,15 @@ class InclusionModel(mesa.Model):
             self.settle_budgets(year, month)
             self.suppliers_act(year, month)
 
-    def age_one_year(self) -> None:
-        """Everyone is a year older: school levels move up and 18-year-olds leave childhood as
-        inactive young adults.
-
-        The population is closed (no births, deaths, moves, retirement or labour-force entry),
-        so household composition, and with it the consumption units, is held at its initial
-        state: ageing children without newborns would otherwise lower every family's income per
-        consumption unit year after year.
-        """
+    def school_levels(self, year: int | None = None, month: int | None = None) -> np.ndarray:
+        """Every person slot's school grade in the school year of (year, month), the current
+        month by default (-1 for persons not of school age and empty slots)."""
+        if year is None or month is None:
+            year, month = self.calendar_month
         persons = self.population.persons
-        persons["age"] += 1
-        persons["activity"][(persons["activity"] == CHILD) & (persons["age"] >= 18)] = INACTIVE
+        born = year - persons["age"] - (persons["birth_month"] > month)
+        levels = school_level(born, school_year(year, month))
+        return np.where(persons["present"], levels, -1)
 
     def update_incomes(self) -> None:
         """Household income = non-labour income + members' earnings or benefits."""
@@ -321,21 +340,40 @@ class InclusionModel(mesa.Model):
         )
 
     # --- agent views -------------------------------------------------------------------------
-    def _agent_views(self) -> tuple[list[Household], list[Person]]:
-        """The household and person views, built on first use (they are Mesa agents)."""
+    def _agent_views(self) -> tuple[list[Household | None], list[Person | None]]:
+        """The views of the households and persons living in the territory, by row and slot
+        (None for a vacant dwelling or an empty slot); built on first use, then kept current as
+        households and persons come and go (`_refresh_views`)."""
         if self._views is None:
+            occupied = self.population.households["occupied"]
+            present = self.population.persons["present"]
             self._views = (
-                [Household(self, i) for i in range(self.population.n_households)],
-                [Person(self, i) for i in range(self.population.n_persons)],
+                [Household(self, i) if occupied[i] else None for i in range(len(occupied))],
+                [Person(self, i) if present[i] else None for i in range(len(present))],
             )
         return self._views
 
+    def _refresh_views(self, turnover: Turnover) -> None:
+        """A new occupant is a new agent: the views of rows and slots that changed occupant are
+        removed from Mesa's registry and, where someone lives now, built anew."""
+        if self._views is None:
+            return
+        households, persons = self._views
+        for changed, views, alive, kind in (
+            (turnover.households, households, self.population.households["occupied"], Household),
+            (turnover.persons, persons, self.population.persons["present"], Person),
+        ):
+            for i in changed:
+                if views[i] is not None:
+                    views[i].remove()
+                views[i] = kind(self, i) if alive[i] else None
+
     @property
-    def household_agents(self) -> list[Household]:
+    def household_agents(self) -> list[Household | None]:
         return self._agent_views()[0]
 
     @property
-    def person_agents(self) -> list[Person]:
+    def person_agents(self) -> list[Person | None]:
         return self._agent_views()[1]
 
     @property
@@ -350,8 +388,9 @@ class InclusionModel(mesa.Model):
         return super().agents_by_type
 
     def members_of(self, household: int) -> list[Person]:
-        start, stop = self._first_member[household], self._first_member[household + 1]
-        return self.person_agents[start:stop]
+        start = self.first_slot[household]
+        stop = start + self.demography.capacity[household]
+        return [p for p in self.person_agents[start:stop] if p is not None]
 
     # --- indicators -------------------------------------------------------------------------
     def zone_values(self, per_zone: np.ndarray) -> np.ndarray:

@@ -64,7 +64,8 @@ def zone_agents(scenario: Scenario) -> dict[str, tuple[float, float]]:
         raise ScenarioError(scenario.path or scenario.name, "marginals", str(exc)) from None
     shares = np.asarray(params["household_size_shares"], dtype=float)
     mean_size = float(np.arange(1, len(shares) + 1) @ shares / shares.sum())
-    persons = {zone: marginals[zone].population * scenario.scale for zone in scenario.zones}
+    scales = dict(zip(scenario.zones, scenario.zone_scales(), strict=True))
+    persons = {zone: marginals[zone].population * scales[zone] for zone in scenario.zones}
     return {zone: (n / mean_size, n) for zone, n in persons.items()}
 
 
@@ -77,14 +78,16 @@ def check_run(scenarios: Sequence[Scenario], gib: float | None = None, parallel:
     largest, needs = None, 0.0
     for scenario in scenarios:
         agents = zone_agents(scenario)
+        scales = dict(zip(scenario.zones, scenario.zone_scales(), strict=True))
         for zone, (households, _) in agents.items():
             if round(households) < 1:
-                smallest = _round_up(scenario.scale / households) if households > 0 else math.inf
+                scale = scales[zone]
+                smallest = _round_up(scale / households) if households > 0 else math.inf
                 raise ScenarioError(
                     scenario.path or scenario.name,
                     "territory.scale",
-                    f"{scenario.scale:g} gives {ZONES[zone]} no household "
-                    f"({households / scenario.scale:,.0f} real ones); "
+                    f"{scale:g} gives {ZONES[zone]} no household "
+                    f"({households / scale:,.0f} real ones); "
                     f"expected a scale >= {smallest:g}",
                 )
         bytes_needed = BASE_BYTES + BYTES_PER_AGENT * sum(h + p for h, p in agents.values())

@@ -9,7 +9,8 @@ series take its first month, months after it its last.
 
 The price path is a scenario lever: `price_path_factor` multiplies every standing charge and
 kWh price from the month (`price_path_start_year`, `price_path_start_month`) on, and never
-before it (1 = the packaged series).
+before it (1 = the packaged series). `price_series_last_year` stops the series at the end of a
+year: later months keep that December's prices (a baseline at constant prices).
 """
 
 from __future__ import annotations
@@ -64,6 +65,8 @@ class EnergyPrices:
     def __init__(self, params):
         self.first, self._standing, self._price = load_price_table()
         self.factor = params["price_path_factor"]
+        last = _index((params["price_series_last_year"], 12), self.first)
+        self._standing, self._price = self._standing[: last + 1], self._price[: last + 1]
         self.path_start = (params["price_path_start_year"], params["price_path_start_month"])
 
     def at(self, year: int, month: int) -> tuple[np.ndarray, np.ndarray]:

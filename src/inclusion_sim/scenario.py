@@ -51,7 +51,7 @@ class Scenario:
     description: str = ""
     seed: int = 0
     zones: tuple[str, ...] = ALL_ZONES
-    scale: float = 0.1
+    scale: float | dict[str, float] = 0.1  # one share for every zone, or zone id -> share
     start_year: int = 2017
     start_month: int = 1
     months: int = 120
@@ -62,6 +62,18 @@ class Scenario:
     samples: Samples | None = None
     source: str = ""  # the file's text (and its extends chain's), kept for provenance
     path: str = ""  # the file it was read from, for error messages
+
+    def zone_scales(self) -> tuple[float, ...]:
+        """The share of real households simulated in each zone of `zones`, in order."""
+        if isinstance(self.scale, Mapping):
+            return tuple(float(self.scale[zone]) for zone in self.zones)
+        return (float(self.scale),) * len(self.zones)
+
+    def scale_label(self) -> str:
+        """The scale as a user reads it: '0.1', or 'saint_fons 1, venissieux 1, rest 0.05'."""
+        if isinstance(self.scale, Mapping):
+            return ", ".join(f"{zone} {self.scale[zone]:g}" for zone in self.zones)
+        return f"{self.scale:g}"
 
 
 def _int(lo: int, hi: int | None = None) -> tuple[Callable[[Any], bool], str]:
@@ -95,9 +107,14 @@ def folder_name(name: str) -> str:
     return name.replace(" ", "_")
 
 
+def _share(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and 0 < v <= 1
+
+
 _SCALE = (
-    lambda v: isinstance(v, int | float) and not isinstance(v, bool) and 0 < v <= 1,
-    "a number in (0, 1]",
+    lambda v: _share(v) or (isinstance(v, dict) and len(v) > 0 and all(map(_share, v.values()))),
+    "a number in (0, 1], or a table of zones to numbers in (0, 1] "
+    "(e.g. { saint_fons = 1.0, venissieux = 1.0, bron = 0.5, rest = 0.05 })",
 )
 _ZONES = (
     lambda v: isinstance(v, list) and len(v) > 0 and all(isinstance(z, str) for z in v),
@@ -207,6 +224,8 @@ def parse_scenario(
     values = {k.split(".")[-1]: v for k, v in values.items() if not k.startswith("samples.")}
     if "zones" in values:
         values["zones"] = _zones(path, values["zones"])
+    if isinstance(values.get("scale"), dict):
+        values["scale"] = _zone_scales(path, values["scale"], values.get("zones", ALL_ZONES))
     if seed is not None:
         values["seed"] = seed
     if "name" not in values:  # named after its file (data without a file: "scenario")
@@ -305,6 +324,25 @@ def _zones(path, zones: list[str]) -> tuple[str, ...]:
     if len(set(ids)) != len(ids):
         raise ScenarioError(path, "territory.zones", f"zone listed twice in {zones!r}")
     return ids
+
+
+def _zone_scales(path, table: dict[str, Any], zones: tuple[str, ...]) -> dict[str, float]:
+    """A scale table with zone ids as keys, naming every simulated zone (other zones may be
+    listed: a variant of a whole-Metropolis scenario may simulate fewer zones)."""
+    scales = {}
+    for key, value in table.items():
+        try:
+            scales[zone_id(key)] = float(value)
+        except InclusionSimError as exc:
+            raise ScenarioError(path, f"territory.scale.{key}", str(exc)) from None
+    missing = [zone for zone in zones if zone not in scales]
+    if missing:
+        raise ScenarioError(
+            path,
+            "territory.scale",
+            f"no scale for {missing}: expected a scale for every simulated zone",
+        )
+    return scales
 
 
 def _parameters(path, table: dict[str, Any]) -> dict[str, Any]:

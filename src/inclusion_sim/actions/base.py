@@ -80,6 +80,14 @@ class Action:
     def step(self) -> None:
         """The action's monthly mechanism."""
 
+    def forget(self, households: np.ndarray, persons: np.ndarray) -> None:
+        """The household rows and person slots whose occupant changed this month (a household
+        moved out or in, a person died, left, was born or joined): whatever the action keeps
+        about them belongs to someone who is gone, and must be dropped before the row or slot
+        serves a newcomer. Called each month before any action steps; an action that keeps
+        per-row or per-slot state overrides it. A SimPy process started for one occupant checks
+        the row's (slot's) `generation` before it acts."""
+
     def indicators(self) -> dict[str, np.ndarray]:
         """Indicator name -> values per zone plus the total (use `model.zone_values`), for every
         indicator in `outputs`."""

@@ -3,11 +3,13 @@
 Households are drawn from a tenure x size x poverty table fitted by IPF (poverty counted in
 persons), persons from a poverty x age-group x diploma x activity table fitted by IPF within each
 zone; both tables are integerised (TRS) and the draw is deterministic from the generator given.
-`scale` samples a share of the real households; every agent then weighs 1/scale.
+`scale` samples a share of the real households, one share for all zones or one per zone; every
+agent of a zone then weighs 1/(its zone's scale).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,6 +17,7 @@ from scipy import stats
 
 from ..budget import labour_income
 from ..codes import CHILD, EMPLOYED, INACTIVE, RETIRED, SOCIAL, UNEMPLOYED
+from ..demography_tables import load_tables
 from ..errors import InclusionSimError
 from ..housing import set_housing_costs
 from ..parameters import Parameters
@@ -23,6 +26,7 @@ from .marginals import ZoneMarginals
 from .zones import ALL_ZONES
 
 SIZES = np.arange(1, 7)
+ADULT_AGE = 18
 
 
 @dataclass
@@ -30,19 +34,30 @@ class Population:
     """Column arrays of households and persons; person `household` indexes the household rows.
 
     Households are grouped by zone and persons by household, so each zone is one slice of rows.
+    `zone_weight[z]` is how many real households (and persons) an agent of zone z stands for.
+    In the model the household rows are dwellings, some vacant, and each owns a block of person
+    slots (`territory/layout.py`): `n_dwellings` and `n_slots` count rows, not occupants.
     """
 
     households: dict[str, np.ndarray]
     persons: dict[str, np.ndarray]
-    weight: float
+    zone_weight: np.ndarray
 
     @property
-    def n_households(self) -> int:
+    def n_dwellings(self) -> int:
         return len(self.households["zone"])
 
     @property
-    def n_persons(self) -> int:
+    def n_slots(self) -> int:
         return len(self.persons["household"])
+
+    def household_weight(self, rows=slice(None)) -> np.ndarray:
+        """Real households each household row (or `rows`) stands for."""
+        return self.zone_weight[self.households["zone"][rows]]
+
+    def person_weight(self, slots=slice(None)) -> np.ndarray:
+        """Real persons each person slot (or `slots`) stands for."""
+        return self.zone_weight[self.households["zone"][self.persons["household"][slots]]]
 
     def zone_slices(self, n_zones: int) -> tuple[list[slice], list[slice]]:
         """Row slices of each zone in the household and in the person arrays."""
@@ -56,22 +71,26 @@ class Population:
 
 def synthesize(
     marginals: list[ZoneMarginals],
-    scale: float,
+    scale: float | Sequence[float],
     rng: np.random.Generator,
     params: Parameters | None = None,
 ) -> Population:
-    """Households and persons of the given zones (the zone code is the position in the list)."""
-    if not 0 < scale <= 1:
+    """Households and persons of the given zones (the zone code is the position in the list).
+
+    `scale` is the share of real households simulated: one number for every zone, or one per
+    zone (in the order of `marginals`)."""
+    scales = np.broadcast_to(np.asarray(scale, dtype=float), (len(marginals),)).copy()
+    if not np.all((scales > 0) & (scales <= 1)):
         raise InclusionSimError(f"scale must be in (0, 1], got {scale}")
     params = params or Parameters()
-    households = _households(marginals, scale, rng, params)
+    households = _households(marginals, scales, rng, params)
     persons = _persons(households, marginals, rng, params)
     income = _incomes(households, persons, marginals, rng, params)
     _dwellings(households, persons, marginals, income, rng, params)
-    return Population(households=households, persons=persons, weight=1.0 / scale)
+    return Population(households=households, persons=persons, zone_weight=1.0 / scales)
 
 
-def _households(marginals, scale, rng, params) -> dict[str, np.ndarray]:
+def _households(marginals, scales, rng, params) -> dict[str, np.ndarray]:
     size_shares = np.asarray(params["household_size_shares"])
     size_shares = size_shares / size_shares.sum()
     mean_size = float(SIZES @ size_shares)
@@ -97,7 +116,7 @@ def _households(marginals, scale, rng, params) -> dict[str, np.ndarray]:
                 ),
             ],
         )
-        counts = integerise(fitted * scale, rng)
+        counts = integerise(fitted * scales[code], rng)
         t, s, p = np.indices(counts.shape)
         reps = counts.ravel()
         columns["zone"].append(np.full(reps.sum(), code, dtype=np.int8))
@@ -149,9 +168,12 @@ def _persons(households, marginals, rng, params) -> dict[str, np.ndarray]:
         rng.choice(5, size=n, p=band_shares / band_shares.sum()),
     )
     adult_age = rng.integers(bands[band, 0], bands[band, 1] + 1)
-    age = np.where(adult, adult_age, rng.integers(0, 18, size=n)).astype(np.int16)
+    at_home = dependents_at_home()
+    dependent_age = rng.choice(len(at_home), size=n, p=at_home / at_home.sum())
+    age = np.where(adult, adult_age, dependent_age).astype(np.int16)
     persons = {
         "household": household,
+        "head": adult,  # the household's one or two adults (a couple); the others are dependents
         "age": age,
         "sex": rng.integers(0, 2, size=n).astype(np.int8),  # 0 man, 1 woman
         "no_diploma": np.zeros(n, dtype=bool),
@@ -162,12 +184,32 @@ def _persons(households, marginals, rng, params) -> dict[str, np.ndarray]:
     return persons
 
 
+def dependents_at_home() -> np.ndarray:
+    """Relative number of a household's dependents (its members who are not the one or two
+    adults heading it) at each age: every child under 18, then the share of a cohort still in
+    the parental home at each age under the leaving-home rates (INSEE, data/
+    demography_leaving_home.csv), so that the young adults at home are those the open
+    population keeps there."""
+    leaving = load_tables().leaving_home
+    ages = np.arange(ADULT_AGE, len(leaving))
+    staying = np.cumprod(np.r_[1.0, 1.0 - leaving[ages[:-1]]])
+    profile = np.r_[np.ones(ADULT_AGE), staying]
+    return profile[: np.flatnonzero(profile > 1e-3)[-1] + 1]
+
+
 def _adult_status(persons, households, marginals, rng, params) -> None:
-    """Diploma and activity of adults by IPF on poverty x age group x diploma x activity."""
+    """Diploma and activity of adults. Young adults living with their parents (dependents aged
+    18 or more) are active with the share of their age (INSEE, data/demography_activity.csv),
+    unemployed with the zone's rate and without a diploma with its share, as the open
+    population makes them; the one or two adults heading each household then get theirs by IPF
+    on poverty x age group x diploma x activity, so that all adults together meet the zone's
+    activity, unemployment and no-diploma figures."""
     age = persons["age"]
     zone = households["zone"][persons["household"]]
     poor = households["initially_poor"][persons["household"]]
     senior = age >= 65
+    dependent = (age >= ADULT_AGE) & ~persons["head"]
+    activity_by_age = load_tables().activity
     # seed[group, no_diploma, status]; group = 2 * poor + senior;
     # status = employed, unemployed, inactive, retired (seniors are retired, nobody else)
     poor_group, senior_group = np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1])
@@ -180,20 +222,34 @@ def _adult_status(persons, households, marginals, rng, params) -> None:
     seed[poor_group == 1, :, INACTIVE] *= params["odds_inactive_poor"]
     activity_rate = params["activity_rate"]
     for code, m in enumerate(marginals):
-        adults = np.flatnonzero((zone == code) & (age >= 18))
+        young = np.flatnonzero((zone == code) & dependent)
+        active_young = rng.random(len(young)) < activity_by_age[np.minimum(age[young], 120)]
+        unemployed_young = active_young & (rng.random(len(young)) < m.unemployment_rate)
+        no_diploma_young = rng.random(len(young)) < m.no_diploma_share
+        persons["activity"][young] = np.where(
+            active_young, np.where(unemployed_young, UNEMPLOYED, EMPLOYED), INACTIVE
+        )
+        persons["no_diploma"][young] = no_diploma_young
+        adults = np.flatnonzero((zone == code) & (age >= ADULT_AGE) & ~dependent)
         if len(adults) == 0:
             continue
         group = poor[adults].astype(int) * 2 + senior[adults]
         group_totals = np.bincount(group, minlength=4)
         n_senior = group_totals[senior_group == 1].sum()
         n_working = len(adults) - n_senior
-        active = activity_rate * n_working
-        unemployed = m.unemployment_rate * active
+        # The zone's figures over all adults, less what the young adults at home already hold.
+        active = np.clip(
+            activity_rate * (n_working + len(young)) - active_young.sum(), 0, n_working
+        )
+        unemployed = m.unemployment_rate * (active + active_young.sum()) - unemployed_young.sum()
+        unemployed = np.clip(unemployed, 0, active)
+        no_diploma = m.no_diploma_share * (len(adults) + len(young)) - no_diploma_young.sum()
+        no_diploma = np.clip(no_diploma, 0, len(adults))
         fitted = ipf(
             seed,
             [
                 Margin(0, group_totals),
-                Margin(1, len(adults) * np.array([1 - m.no_diploma_share, m.no_diploma_share])),
+                Margin(1, np.array([len(adults) - no_diploma, no_diploma])),
                 Margin(
                     2, np.array([active - unemployed, unemployed, n_working - active, n_senior])
                 ),
@@ -225,7 +281,9 @@ def _incomes(households, persons, marginals, rng, params) -> np.ndarray:
     Persons in poor households take quantiles in [0, p), the others in [p, 1), so the
     person-weighted median and poverty rate are the zone's figures. Quantiles are stratified
     (one per 1/n band, in random order) so that a sample's median is close to its figure.
-    Labour earnings are split off so that employment changes move the household's income.
+    Labour earnings are split off so that employment changes move the household's income: the
+    active members share `labour_income_share` of it, a young adult living with the parents
+    `young_wage_ratio` times an adult's share.
     """
     line = params["poverty_line"]
     zone = households["zone"]
@@ -246,9 +304,11 @@ def _incomes(households, persons, marginals, rng, params) -> np.ndarray:
     activity = persons["activity"]
     hh = persons["household"]
     active = (activity == EMPLOYED) | (activity == UNEMPLOYED)
-    n_active = np.bincount(hh, weights=active, minlength=len(zone))
+    # Young adults living with their parents earn less than the adults heading the household.
+    earning = active * np.where(persons["head"], 1.0, params["young_wage_ratio"])
+    n_earning = np.bincount(hh, weights=earning, minlength=len(zone))
     share = params["labour_income_share"]
-    wage = np.where(active, share * income[hh] / np.maximum(n_active[hh], 1), 0.0)
+    wage = share * income[hh] * earning / np.maximum(n_earning[hh], 1e-9)
     persons["wage"] = wage
     households["cu"] = cu
     earned = labour_income(activity, persons["unemployment_months"], wage, params)

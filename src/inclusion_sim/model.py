@@ -35,6 +35,7 @@ from .indicators import CORE_INDICATORS, TOTAL, territorial, units, with_total
 from .keywords import model_settings
 from .labour import LabourMarket
 from .ledger import Ledger
+from .newcomers import block_slots
 from .parameters import Parameters
 from .pathways import Pathways
 from .prices import EnergyPrices
@@ -386,6 +387,16 @@ class InclusionModel(mesa.Model):
     def agents_by_type(self):
         self._agent_views()
         return super().agents_by_type
+
+    def member_sums(self, values: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """For each dwelling of `rows`, the sum of `values` (one per person slot; a boolean mask
+        counts) over its block of slots: e.g. the adults with a diploma of some households."""
+        capacity = self.demography.capacity[rows]
+        if len(rows) == 0:
+            return np.zeros(0)
+        slots = block_slots(self.first_slot[rows], capacity)
+        offsets = np.r_[0, np.cumsum(capacity)][:-1]
+        return np.add.reduceat(np.asarray(values[slots], dtype=float), offsets)
 
     def members_of(self, household: int) -> list[Person]:
         start = self.first_slot[household]

@@ -110,6 +110,7 @@ class Newcomers:
             if key != "tenure":
                 hh[key][rows] = self.households[key][templates]
         hh["mortgage"][rows] *= hh["tenure"][rows] == OWNER  # a loan only where one owns
+        hh["annual_kwh"][rows] = hh["dwelling_kwh"][rows]  # habits leave with the occupant
         hh["occupied"][rows] = True
         sizes = self.households["size"][templates].astype(np.int64)
         slots = block_slots(model.first_slot[rows], sizes)

@@ -9,8 +9,10 @@ household's members are still contiguous, whoever lives there; a row or a slot t
 occupant is reused (`occupied`, `present`).
 
 A dwelling keeps its physical attributes whoever lives in it: zone, tenure, QPV flag, surface,
-energy class, heating, annual need, rent, owners' costs, and the household size its surface was
-drawn for (`dwelling_size`). A vacant dwelling of a zone is a copy of one of the zone's occupied
+energy class, heating, rent, owners' costs, the household size its surface was drawn for
+(`dwelling_size`) and its annual energy need at normal comfort (`dwelling_kwh`: works change it;
+a household's own need, `annual_kwh`, is the dwelling's less what its habits save, and a
+newcomer starts from the dwelling's). A vacant dwelling of a zone is a copy of one of the zone's occupied
 dwellings, drawn at random. Nothing here changes the synthetic households and persons: the
 occupied rows and present slots hold exactly what `synthesize` drew.
 """
@@ -32,6 +34,7 @@ DWELLING = (
     "dpe",
     "heating",
     "annual_kwh",
+    "dwelling_kwh",
     "rent",
     "owner_costs",
     "dwelling_size",
@@ -58,6 +61,7 @@ def lay_out(
     source, occupied = np.concatenate(parts), np.concatenate(flags)
     households = {key: values[source] for key, values in hh.items()}
     households["dwelling_size"] = hh["size"][source].astype(np.int8)
+    households["dwelling_kwh"] = hh["annual_kwh"][source].copy()
     households["occupied"] = occupied
     households["generation"] = np.zeros(len(source), dtype=np.int32)
     vacate_households(households, ~occupied)

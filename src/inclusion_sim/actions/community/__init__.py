@@ -132,9 +132,12 @@ class Community(Action):
         factor = np.where(reporting, model.params["community.reporting_effect"], 1.0)
         model.pathways.contribute("fsl_take_up", self.name, factor)
 
+    def forget(self, households: np.ndarray, persons: np.ndarray) -> None:
+        self.life.forget(households)
+
     def indicators(self) -> dict[str, np.ndarray]:
         model, landlord, life = self.model, self.landlord, self.life
-        zones, w, step = model.household_slices, model.population.weight, model.steps
+        zones, w, step = model.household_slices, model.population.zone_weight, model.steps
         n = model.n_zones
         trained = [a for a in landlord.agencies if a.trained]
         out = {f"community_{name}": model.zone_values(v) for name, v in life.flows.items()}
@@ -153,25 +156,27 @@ class Community(Action):
         out["community_capacity_index"] = 100 * ratio(capacity, out["community_teams_trained"])
 
         trained_index = np.array([a.index for a in trained], dtype=np.int32)
-        covered = np.isin(landlord.agency, trained_index)
+        occupied = model.population.households["occupied"]
+        covered = np.isin(landlord.agency, trained_index) & occupied
         took_part = life.participated_within(step)
         no_diploma = covered & ~life.graduate
-        out["community_participation_rate"] = 100 * ratio(
-            with_total(per_zone(covered & took_part, zones)), with_total(per_zone(covered, zones))
-        )
+
+        def real(values) -> np.ndarray:
+            """Per-zone sums in real households, with the Territory total."""
+            return with_total(per_zone(values, zones) * w)
+
+        out["community_participation_rate"] = 100 * ratio(real(covered & took_part), real(covered))
         out["community_participation_rate_no_diploma"] = 100 * ratio(
-            with_total(per_zone(no_diploma & took_part, zones)),
-            with_total(per_zone(no_diploma, zones)),
+            real(no_diploma & took_part), real(no_diploma)
         )
         out["community_wellbeing_index"] = 100 * ratio(
-            with_total(per_zone(np.where(covered, life.wellbeing, 0.0), zones)),
-            with_total(per_zone(covered, zones)),
+            real(np.where(covered, life.wellbeing, 0.0)), real(covered)
         )
         out["community_reporting_earlier"] = model.zone_values(
             per_zone(life.reporting_earlier(step), zones) * w
         )
         factor = model.pathways.contribution("fsl_take_up", self.name)
-        raised = per_zone(factor - 1, zones) if factor is not None else np.zeros(n)
-        households = per_zone(np.ones(len(covered), dtype=bool), zones)
-        out["community_take_up_change"] = 100 * ratio(with_total(raised), with_total(households))
+        change = np.zeros(len(occupied)) if factor is None else np.where(occupied, factor - 1, 0.0)
+        raised = real(change)
+        out["community_take_up_change"] = 100 * ratio(raised, real(occupied))
         return {indicator.name: out[indicator.name] for indicator in self.outputs}

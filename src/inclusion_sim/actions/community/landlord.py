@@ -80,7 +80,7 @@ class LyonMetropoleHabitat(mesa.Agent):
 
     def __init__(self, model, rng: np.random.Generator, residence_size: float):
         super().__init__(model)
-        hh, n = model.population.households, model.population.n_households
+        hh, n = model.population.households, model.population.n_dwellings
         rows = [row for row in load_agencies() if row.zone in model.zones]
         self.agencies = [
             Agency(model, k, row, model.zones.index(row.zone)) for k, row in enumerate(rows)
@@ -89,9 +89,9 @@ class LyonMetropoleHabitat(mesa.Agent):
         tenant = social & (rng.random(n) < lmh_share())  # one draw per household
         self.agency = np.full(n, NO_AGENCY, dtype=np.int32)
         self.residence = np.full(n, NO_AGENCY, dtype=np.int32)
-        size = max(1, round(residence_size / model.population.weight))
         residence_agency = []
         for zone, rows_of_zone in enumerate(model.household_slices):
+            size = max(1, round(residence_size / model.population.zone_weight[zone]))
             own = [a for a in self.agencies if a.zone == zone]
             members = rows_of_zone.start + np.flatnonzero(tenant[rows_of_zone])
             if not own or len(members) == 0:

@@ -23,7 +23,6 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from ...codes import CHILD
 from ..energy_poverty.ranges import draw
 from .landlord import LyonMetropoleHabitat
 
@@ -38,14 +37,11 @@ FLOWS = (
 )
 
 
-def graduates(model) -> np.ndarray:
-    """Households with at least one adult holding a diploma (cultural capital, 3.2.7)."""
+def graduates(model, rows: np.ndarray) -> np.ndarray:
+    """Whether households `rows` have an adult holding a diploma (cultural capital, 3.2.7)."""
     persons = model.population.persons
-    graduate = (persons["activity"] != CHILD) & ~persons["no_diploma"]
-    counts = np.bincount(
-        persons["household"], weights=graduate, minlength=model.population.n_households
-    )
-    return counts > 0
+    graduate = persons["present"] & (persons["age"] >= 18) & ~persons["no_diploma"]
+    return model.member_sums(graduate, rows) > 0
 
 
 class CommunityLife(mesa.Agent):
@@ -54,8 +50,8 @@ class CommunityLife(mesa.Agent):
     def __init__(self, model, landlord: LyonMetropoleHabitat, params, rng: np.random.Generator):
         super().__init__(model)
         self.landlord, self.params, self.generator = landlord, params, rng
-        n = model.population.n_households
-        self.graduate = graduates(model)
+        n = model.population.n_dwellings
+        self.graduate = graduates(model, np.arange(n))
         self.wellbeing = np.full(n, BASELINE)
         self.took_part = np.full(n, NEVER, dtype=np.int32)  # step of the last participation
         self.eco_done = np.zeros(n, dtype=bool)
@@ -104,9 +100,11 @@ class CommunityLife(mesa.Agent):
     def _action(self, index: int, rows: np.ndarray, eco: bool, kind: str, step: int) -> None:
         """One community action in a residence: who takes part, and its effects on them."""
         p, rng, model = self.params, self.generator, self.model
-        zone = model.population.households["zone"][rows[0]]
-        weight = model.population.weight
-        part = rng.random(len(rows)) < self.participation(rows)
+        hh = model.population.households
+        zone = hh["zone"][rows[0]]
+        weight = model.population.zone_weight[zone]
+        # One draw per dwelling of the residence (common random numbers); nobody in a vacant one.
+        part = (rng.random(len(rows)) < self.participation(rows)) & hh["occupied"][rows]
         self.flows[kind][zone] += 1
         self.flows["participants"][zone] += part.sum() * weight
         self.residence_action[index] = step
@@ -127,14 +125,23 @@ class CommunityLife(mesa.Agent):
     def _costs_avoided(self, step: int) -> None:
         """Management costs avoided this month in residences with an action in the last year."""
         per_household = self.params["community.management_cost_avoided"] / 12
-        weight = self.model.population.weight
-        zone = self.model.population.households["zone"]
+        weight = self.model.population.zone_weight
+        hh = self.model.population.households
         for agency in self.landlord.agencies:
             for residence, rows in enumerate(agency.residences):
                 if self.residence_action[agency.first_residence + residence] > step - 12:
-                    self.flows["management_cost_avoided"][zone[rows[0]]] += (
-                        len(rows) * weight * per_household
+                    zone = hh["zone"][rows[0]]
+                    households = np.count_nonzero(hh["occupied"][rows])
+                    self.flows["management_cost_avoided"][zone] += (
+                        households * weight[zone] * per_household
                     )
+
+    def forget(self, households: np.ndarray) -> None:
+        """Households that left or arrived: a newcomer has taken part in nothing yet."""
+        self.wellbeing[households] = BASELINE
+        self.took_part[households] = NEVER
+        self.eco_done[households] = False
+        self.graduate[households] = graduates(self.model, households)
 
     def reporting_earlier(self, step: int) -> np.ndarray:
         """Households who took part recently enough to report payment difficulties earlier."""

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from ...declarations import Indicator
-from ...indicators import ratio, with_total
+from ...indicators import per_zone, ratio, with_total
 from ..base import Action, register
 from .field import FieldExperiments, FieldLevers
 from .research import ActionResearch, ResearchLevers
@@ -146,6 +146,10 @@ class SocialWork(Action):
             self.field.month(model.steps - research.first_workshop, self.flows)
         self._contribute()
 
+    def forget(self, households: np.ndarray, persons: np.ndarray) -> None:
+        """A newcomer has met nobody at a market day or a booth."""
+        self.field.contact_until[households] = 0
+
     def _contribute(self) -> None:
         """Raise the other actions' pathways by the centres' practice and by contact."""
         practice = np.array([c.practice_index for c in self.model.social_centres])
@@ -170,13 +174,14 @@ class SocialWork(Action):
         staff = np.array([len(c.roster) for c in model.social_centres])
         practice = np.array([c.practice_index for c in model.social_centres]) * staff
         out["social_work_practice_index"] = 100 * ratio(with_total(practice), with_total(staff))
-        households = np.array([s.stop - s.start for s in slices], dtype=float)
+        occupied, w = model.population.households["occupied"], model.population.zone_weight
+        households = per_zone(occupied, slices) * w
         for name, pathway in CHANGES.items():
             factor = model.pathways.contribution(pathway, self.name)
-            raised = np.zeros(len(households)) if factor is None else _sums(factor - 1, slices)
-            out[name] = 100 * ratio(with_total(raised), with_total(households))
+            change = (
+                np.zeros(len(occupied)) if factor is None else np.where(occupied, factor - 1, 0)
+            )
+            out[name] = 100 * ratio(
+                with_total(per_zone(change, slices) * w), with_total(households)
+            )
         return {indicator.name: out[indicator.name] for indicator in self.outputs}
-
-
-def _sums(values: np.ndarray, slices: list[slice]) -> np.ndarray:
-    return np.array([values[s].sum() for s in slices])

@@ -63,7 +63,7 @@ class FieldExperiments(mesa.Agent):
         self.levers, self.params, self.generator = levers, params, rng
         self.outreach = [model.zones.index(z) for z in levers.outreach_zones if z in model.zones]
         self.booths = [model.zones.index(z) for z in levers.booth_zones if z in model.zones]
-        self.contact_until = np.zeros(model.population.n_households, dtype=np.int32)
+        self.contact_until = np.zeros(model.population.n_dwellings, dtype=np.int32)
 
     def learning_boost(self) -> np.ndarray:
         """Per zone: how much faster volunteers learn where a booth brings users' comments in."""
@@ -94,13 +94,13 @@ class FieldExperiments(mesa.Agent):
 
     def _contact(self, zone: int, real_households: float, flows: dict[str, np.ndarray]) -> None:
         """Bring about `real_households` households of the zone into contact (agents drawn at
-        random, their number rounded stochastically so the real count holds at any scale)."""
-        model, weight = self.model, self.model.population.weight
+        random among the zone's households, their number rounded stochastically so the real
+        count holds at any scale)."""
+        model, weight = self.model, self.model.population.zone_weight[zone]
         rows = model.household_slices[zone]
+        living = rows.start + np.flatnonzero(model.population.households["occupied"][rows])
         agents = real_households / weight
-        n = min(
-            math.floor(agents) + int(self.generator.random() < agents % 1), rows.stop - rows.start
-        )
-        chosen = rows.start + self.generator.choice(rows.stop - rows.start, n, replace=False)
+        n = min(math.floor(agents) + int(self.generator.random() < agents % 1), len(living))
+        chosen = self.generator.choice(living, n, replace=False)
         self.contact_until[chosen] = model.steps + int(self.params["social_work.contact_months"])
         flows["households_contacted"][zone] += n * weight

@@ -12,9 +12,9 @@ A dwelling keeps its physical attributes whoever lives in it: zone, tenure, QPV 
 energy class, heating, rent, owners' costs, the household size its surface was drawn for
 (`dwelling_size`) and its annual energy need at normal comfort (`dwelling_kwh`: works change it;
 a household's own need, `annual_kwh`, is the dwelling's less what its habits save, and a
-newcomer starts from the dwelling's). A vacant dwelling of a zone is a copy of one of the zone's occupied
-dwellings, drawn at random. Nothing here changes the synthetic households and persons: the
-occupied rows and present slots hold exactly what `synthesize` drew.
+newcomer starts from the dwelling's). A vacant dwelling of a zone is a copy of one of the zone's
+occupied dwellings, drawn at random. Nothing here changes the synthetic households and persons:
+the occupied rows and present slots hold exactly what `synthesize` drew.
 """
 
 from __future__ import annotations

@@ -108,6 +108,5 @@ class Person(mesa.Agent):
     @property
     def school_level(self) -> int:
         """The grade of the current school year (-1 if not of school age)."""
-        year, month = self.model.calendar_month
-        born = year - self.age - (self.birth_month > month)
-        return int(school_level(born, school_year(year, month)))
+        born = self.model.birth_years(self.index)
+        return int(school_level(born, school_year(*self.model.calendar_month)))

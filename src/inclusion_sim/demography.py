@@ -317,7 +317,8 @@ class Demography:
         changed_rows = np.flatnonzero(self._vacated | let)
         changed_slots = np.flatnonzero(self._left | self._arrived)
         members_changed = np.flatnonzero(self._touched | let | self._vacated)
-        self._update_households(members_changed)
+        self._update_households(np.flatnonzero((self._touched | self._vacated) & ~let))
+        self._update_households(np.flatnonzero(let), adjust=False)  # as their template was
         self._find_reference(members_changed)
         self._person_rates(np.concatenate([changed_slots, aged]))
         model.labour.refresh(np.concatenate([changed_slots, retiring, entering]))
@@ -597,10 +598,11 @@ class Demography:
         heads = (present & persons["head"][slots]).astype(np.int64)
         hh["adults"][rows] = np.add.reduceat(heads, offsets)
         # OECD-modified scale: 1 for the reference person (an adult), so 0.5 + the sum of units.
-        hh["cu"][rows] = np.where(occupied, 0.5 + np.add.reduceat(unit, offsets), 1.0)
+        cu = np.where(occupied, 0.5 + np.add.reduceat(unit, offsets), 1.0)
         family = household_benefits(hh, persons, slots, offsets, rows, model.params)
         if adjust:
             hh["other_income"][rows] += np.where(occupied, family - hh["family_benefits"][rows], 0)
+        hh["cu"][rows] = cu
         hh["family_benefits"][rows] = family
 
 

@@ -323,15 +323,19 @@ class InclusionModel(mesa.Model):
             self.settle_budgets(year, month)
             self.suppliers_act(year, month)
 
-    def school_levels(self, year: int | None = None, month: int | None = None) -> np.ndarray:
-        """Every person slot's school grade in the school year of (year, month), the current
-        month by default (-1 for persons not of school age and empty slots)."""
-        if year is None or month is None:
-            year, month = self.calendar_month
+    def birth_years(self, slots=slice(None)) -> np.ndarray:
+        """Year of birth of the persons in `slots`: ages move on birthdays at the start of each
+        step, so before the first step no birthday of the start year has passed."""
+        year, month = self.calendar_month
+        passed = month if self.steps >= 1 else month - 1  # last month whose birthdays passed
         persons = self.population.persons
-        born = year - persons["age"] - (persons["birth_month"] > month)
-        levels = school_level(born, school_year(year, month))
-        return np.where(persons["present"], levels, -1)
+        return year - persons["age"][slots] - (persons["birth_month"][slots] > passed)
+
+    def school_levels(self) -> np.ndarray:
+        """Every person slot's school grade in the current school year (-1 for persons not of
+        school age and empty slots): the grade follows the year of birth."""
+        levels = school_level(self.birth_years(), school_year(*self.calendar_month))
+        return np.where(self.population.persons["present"], levels, -1)
 
     def update_incomes(self) -> None:
         """Household income = non-labour income + members' earnings or benefits."""

@@ -356,12 +356,19 @@ def _provenance(config: Config, method: str, targets, summary: dict) -> dict:
     }
 
 
+def _scale_label(scale: float | dict) -> str:
+    """'0.05', or 'saint_fons 1, rest 0.05' for a per-zone scale."""
+    if isinstance(scale, dict):
+        return ", ".join(f"{zone} {value:g}" for zone, value in scale.items())
+    return f"{scale:g}"
+
+
 def _run_provenance(config: Config) -> dict:
     """The simulation's description (each run's, for several runs)."""
     setup = config.setup
     runs = setup.runs if isinstance(setup, Runs) else (("simulation", setup),)
     described = [
-        f"{name}: {' '.join(run.zones)} at scale {run.scale:g} with "
+        f"{name}: {' '.join(run.zones)} at scale {_scale_label(run.scale)} with "
         f"{' '.join(run.actions) or 'no action'}"
         for name, run in runs
     ]

@@ -31,7 +31,11 @@ SCHEMA: dict[str, dict[str, tuple[Any, type | tuple, str]]] = {
     },
     "simulation": {
         "zones": (["saint_fons", "venissieux", "bron", "rest"], list, "a list of zones"),
-        "scale": (0.02, (int, float), "a number in (0, 1]"),
+        "scale": (
+            0.02,
+            (int, float, dict),
+            "a number in (0, 1], or a table of zones to numbers in (0, 1]",
+        ),
         "months": (24, int, "an integer >= 1"),
         "start_year": (2017, int, "an integer"),
         "start_month": (1, int, "an integer from 1 to 12"),
@@ -101,7 +105,6 @@ def load_config(path: str | PathLike) -> Config:
     settings = {section: _section(path, section, data) for section in SCHEMA}
     top, sim = settings[""], settings["simulation"]
     for key, ok in (
-        ("simulation.scale", 0 < sim["scale"] <= 1),
         ("simulation.months", sim["months"] >= 1),
         ("simulation.replications", sim["replications"] >= 1),
         ("screening.trajectories", settings["screening"]["trajectories"] >= 0),
@@ -144,9 +147,13 @@ def _setup(path: Path, where: str, table: dict, sim: dict) -> Setup:
     if table is not sim and (not isinstance(table, dict) or set(table) - set(RUN_KEYS)):
         raise ConfigError(f"{path}: {where}: expected a table with keys {list(RUN_KEYS)}")
     run = {key: table.get(key, sim[key]) for key in RUN_KEYS}
-    if isinstance(run["scale"], bool) or not isinstance(run["scale"], int | float):
-        raise ConfigError(f"{path}: {where}.scale: expected a number in (0, 1]")
-    if not 0 < run["scale"] <= 1:
+    scale = run["scale"]
+    scales = scale.values() if isinstance(scale, dict) else [scale]
+    if any(isinstance(s, bool) or not isinstance(s, int | float) for s in scales):
+        raise ConfigError(
+            f"{path}: {where}.scale: expected a number in (0, 1] or a table of zones to such"
+        )
+    if not all(0 < s <= 1 for s in scales):
         raise ConfigError(f"{path}: {where}.scale: out of range")
     try:
         zones = tuple(zone_id(z) for z in run["zones"])
@@ -154,7 +161,7 @@ def _setup(path: Path, where: str, table: dict, sim: dict) -> Setup:
         raise ConfigError(f"{path}: {where}.zones: {exc}") from None
     return Setup(
         zones=zones,
-        scale=float(run["scale"]),
+        scale=dict(scale) if isinstance(scale, dict) else float(scale),
         months=sim["months"],
         start_year=sim["start_year"],
         start_month=sim["start_month"],

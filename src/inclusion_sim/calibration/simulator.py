@@ -30,7 +30,7 @@ class Setup:
     """What one evaluation simulates (everything but the free parameters and the seed)."""
 
     zones: tuple[str, ...] = ALL_ZONES
-    scale: float = 0.02
+    scale: float | dict = 0.02  # one share for every zone, or zone -> share
     months: int = 24
     start_year: int = 2017
     start_month: int = 1

@@ -20,8 +20,7 @@ import pandas as pd
 from scipy.special import ndtri
 
 from ...agencies import scaled_capacity
-from ...clock import SEPTEMBER, days_in_month
-from ...codes import school_level
+from ...clock import SEPTEMBER, days_in_month, school_year
 from ...declarations import Indicator
 from ...indicators import per_zone, percent, ratio
 from ..base import Action, register
@@ -130,7 +129,7 @@ class Dropout(Action):
         # Child streams of the action's stream for entries, pupils' monthly draws and teachers:
         # covering other schools or training more does not reshuffle the pupils' draws, so
         # scenarios compare with common random numbers.
-        self._entry_rng, self._pupil_rng, self._staff_rng, youth_rng = self.rng.spawn(4)
+        self._entry_rng, self._pupil_rng, self._staff_rng, self._youth_rng = self.rng.spawn(4)
         self.training = s
         self.levels = range(s.first_level, s.last_level + 1)
         covered = set(s.schools)
@@ -140,22 +139,22 @@ class Dropout(Action):
             for i, r in enumerate(rows)
         ]
         self.pupils = Pupils(model)
-        self._tracked = np.zeros(model.population.n_persons, dtype=bool)
+        self._tracked = np.zeros(model.population.n_slots, dtype=bool)
         self._cost = np.zeros(model.n_zones)  # EUR spent, in kind or from the ledger
         self._log_or_rep_plus = math.log(p["dropout.odds_rep_plus"])
         self._enrol(self._levels_next_september(initial=True), initial=True)
-        # Every young person's leaving draws, fixed at the start (common random numbers: which
-        # schools the action covers does not change anyone else's draws).
-        n = model.population.n_persons
-        self._youth_u, self._youth_z = youth_rng.random(n), youth_rng.standard_normal(n)
+        # Every young person's leaving draws, fixed at the start, a newcomer's when they arrive
+        # (common random numbers: which schools the action covers does not change anyone
+        # else's draws).
+        n = model.population.n_slots
+        self._youth_u = self._youth_rng.random(n)
+        self._youth_z = self._youth_rng.standard_normal(n)
         self.out_of_school = np.zeros(n, dtype=bool)
-        age = model.population.persons["age"]
-        self._untracked_leave((age >= p["dropout.outcome_age"]) & (age <= CENSUS_AGES[1]))
+        self._untracked_leave(self._past_outcome_age(np.arange(n)))
 
         per_school = np.bincount(self.pupils.school, minlength=len(self.schools))
-        self.staff = Staff(
-            model, self.schools, dict(enumerate(per_school * model.population.weight))
-        )
+        weight = model.population.zone_weight[[school.zone for school in self.schools]]
+        self.staff = Staff(model, self.schools, dict(enumerate(per_school * weight)))
         self._train()
         self._assign_teachers(self._levels_next_september(initial=True))
         self.at_risk = np.zeros(len(self.pupils), dtype=bool)
@@ -186,24 +185,20 @@ class Dropout(Action):
         kind = levers.educator_model.get(zid, SOCIAL_CENTRE)
         own, funded = levers.educators.get(zid, 0), self.funded.get(zid, 0)
         members = [Educator(model, zone, kind, i >= own) for i in range(own + funded)]
-        places = _scaled(len(members) * model.params["dropout.educator_caseload"], model)
+        places = _scaled(len(members) * model.params["dropout.educator_caseload"], model, zone)
         self.educators[zone] = Educators(model, self, members, kind, places)
-        capacity = _scaled(self.committee_levers.committee_capacity, model)
+        capacity = _scaled(self.committee_levers.committee_capacity, model, zone)
         self.committees[zone] = Committee(model, self, zone, capacity, self.educators[zone])
 
     # --- the school year ----------------------------------------------------------------------
     def _levels_next_september(self, initial: bool = False) -> np.ndarray:
-        """Every person's school level this school year.
-
-        The core adds one year to ages at the end of the September step, so during that step
-        the levels of the starting school year are those of age + 1.
-        """
-        return school_level(self.model.population.persons["age"] + (0 if initial else 1))
+        """Every person's school level this school year (in September: the starting one); the
+        level follows the year of birth (`model.school_levels`)."""
+        return self.model.school_levels()
 
     def _school_year(self, initial: bool) -> int:
         """The school year (its September's year) of the levels `_levels_next_september` gives."""
-        year, month = self.model.calendar_month
-        return year if month > SEPTEMBER or (month == SEPTEMBER and not initial) else year - 1
+        return school_year(*self.model.calendar_month)
 
     def _enrol(self, levels: np.ndarray, initial: bool = False) -> None:
         """Fill each school's tracked grades with QPV pupils of its zone not yet tracked."""
@@ -225,9 +220,12 @@ class Dropout(Action):
                 size = school.row.pupils_per_grade
                 if size is not None:
                     already = np.count_nonzero(
-                        (pupils.school == school.index) & (levels[pupils.person] == level)
+                        (pupils.school == school.index)
+                        & ~pupils.left
+                        & (levels[pupils.person] == level)
                     )
-                    here = here[: max(0, round(size / model.population.weight) - already)]
+                    weight = model.population.zone_weight[school.zone]
+                    here = here[: max(0, round(size / weight) - already)]
                 self._tracked[here] = True
                 new_persons.append(here)
                 new_schools.append(np.full(len(here), school.index))
@@ -246,6 +244,16 @@ class Dropout(Action):
         logit += family_log_odds(self.model, persons)
         logit += self._log_or_rep_plus * rep_plus
         return logit + p["dropout.transition_shift"] * (levels[persons] >= 6)
+
+    def _past_outcome_age(self, slots: np.ndarray) -> np.ndarray:
+        """Mask of `slots` whose occupant, aged 17 at most, has already passed the September
+        of the calendar year in which they reach the outcome age (their leaving is decided)."""
+        model, outcome_age = self.model, self.model.params["dropout.outcome_age"]
+        year, month = model.calendar_month
+        reached = year - model.birth_years(slots)
+        persons = model.population.persons
+        passed = (reached > outcome_age) | ((reached == outcome_age) & (month >= SEPTEMBER))
+        return persons["present"][slots] & passed & (persons["age"][slots] <= CENSUS_AGES[1])
 
     def _untracked_leave(self, reaching: np.ndarray) -> None:
         """Young people reaching the outcome age outside the tracked pupils leave school with
@@ -283,7 +291,7 @@ class Dropout(Action):
     def _promote(self, levels: np.ndarray) -> None:
         """Pupils entering 6e change school: Bron's REP+ primary feeds its secondary school."""
         pupils, shift = self.pupils, self.model.params["dropout.transition_shift"]
-        crossing = ~pupils.done & (levels[pupils.person] == 6)
+        crossing = ~pupils.done & (levels[pupils.person] == 6)  # pupils who left are done
         pupils.logit[crossing] += shift
         for i in np.flatnonzero(crossing):
             school = self.schools[pupils.school[i]]
@@ -310,7 +318,8 @@ class Dropout(Action):
         """September: outcomes at the outcome age, promotion, entries, turnover, training."""
         p, pupils = self.model.params, self.pupils
         levels = self._levels_next_september()
-        age = self.model.population.persons["age"][pupils.person] + 1
+        # The age reached in this calendar year (the grade's age).
+        age = self.model.calendar_month[0] - self.model.birth_years(pupils.person)
         u = self._pupil_rng.random(len(pupils))
         reaching = ~pupils.done & (age >= p["dropout.outcome_age"])
         dropout = u < pupils.probability()
@@ -320,8 +329,9 @@ class Dropout(Action):
         pupils.done |= reaching
         pupils.dropout |= reaching & dropout
         self.out_of_school[pupils.person[reaching & (u < pupils.probability())]] = True
-        persons_age = self.model.population.persons["age"] + 1
-        self._untracked_leave(persons_age == p["dropout.outcome_age"])
+        present = self.model.population.persons["present"]
+        reaching_age = self.model.calendar_month[0] - self.model.birth_years()
+        self._untracked_leave(present & (reaching_age == p["dropout.outcome_age"]))
         pupils.year_absences[:] = 0.0
         pupils.year_months[:] = 0
         self._promote(levels)
@@ -332,6 +342,27 @@ class Dropout(Action):
         self._assign_teachers(levels)
 
     # --- the month ----------------------------------------------------------------------------
+    def forget(self, households: np.ndarray, persons: np.ndarray) -> None:
+        """Tracked pupils who left the territory (their family moved, or they died) leave the
+        follow-up without an outcome; their slot may be tracked again for whoever arrives, who
+        gets fresh leaving draws (and, past the outcome age, a census state drawn now)."""
+        pupils = self.pupils
+        gone = np.flatnonzero(np.isin(pupils.person, persons) & ~pupils.left)
+        pupils.left[gone] = True
+        pupils.done[gone] = True  # closes their committee case and educator follow-up
+        pupils.in_support[gone] = False
+        pupils.teacher[gone] = -1
+        self.in_grades[gone] = False
+        self.at_risk[gone] = False
+        self._tracked[persons] = False
+        # A newcomer's own leaving draws; one past the outcome age arrives with its decision.
+        self._youth_u[persons] = self._youth_rng.random(len(persons))
+        self._youth_z[persons] = self._youth_rng.standard_normal(len(persons))
+        self.out_of_school[persons] = False
+        reaching = np.zeros(len(self.out_of_school), dtype=bool)
+        reaching[persons] = self._past_outcome_age(persons)
+        self._untracked_leave(reaching)
+
     def step(self) -> None:
         model, p, pupils = self.model, self.model.params, self.pupils
         year, month = model.calendar_month
@@ -384,7 +415,7 @@ class Dropout(Action):
     # --- outputs ------------------------------------------------------------------------------
     def indicators(self) -> dict[str, np.ndarray]:
         model, pupils = self.model, self.pupils
-        w, zones = model.population.weight, model.n_zones
+        w, zones = model.population.zone_weight, model.n_zones
 
         def count(mask) -> np.ndarray:
             return model.zone_values(w * np.bincount(pupils.zone[mask], minlength=zones))
@@ -395,7 +426,10 @@ class Dropout(Action):
 
         prob = pupils.probability()
         unsupported = 1 / (1 + np.exp(-pupils.logit))
-        avoided = model.zone_values(w * np.bincount(pupils.zone, unsupported - prob, zones))
+        still = ~pupils.left  # pupils who left take their expected outcome with them
+        avoided = model.zone_values(
+            w * np.bincount(pupils.zone[still], (unsupported - prob)[still], zones)
+        )
         cost = model.zone_values(self._cost)
         queue = np.zeros(zones)
         places = np.zeros(zones)
@@ -412,7 +446,7 @@ class Dropout(Action):
             "dropout_educator_caseload": ratio(count(pupils.in_support), model.zone_values(places)),
             "dropout_absenteeism": mean(pupils.absences, self.in_grades),
             "dropouts": count(pupils.dropout),
-            "dropout_rate": 100 * ratio(count(pupils.dropout), count(pupils.done)),
+            "dropout_rate": 100 * ratio(count(pupils.dropout), count(pupils.done & ~pupils.left)),
             "dropout_out_of_school_15_17": self._out_of_school_rate(),
             "dropout_avoided": avoided,
             "dropout_cost": cost,
@@ -425,13 +459,16 @@ class Dropout(Action):
         model = self.model
         age = model.population.persons["age"]
         youth = (age >= CENSUS_AGES[0]) & (age <= CENSUS_AGES[1])
-        slices = model.person_slices
-        return percent(per_zone(youth & self.out_of_school, slices), per_zone(youth, slices))
+        slices, w = model.person_slices, model.population.zone_weight
+        return percent(
+            per_zone(youth & self.out_of_school, slices) * w, per_zone(youth, slices) * w
+        )
 
     def cohort_table(self) -> pd.DataFrame:
         """The cohort follow-up table (see `cohorts.cohort_table`)."""
         names = [school.name for school in self.schools]
-        return cohort_table(self.pupils, names, self.model.population.weight)
+        weight = self.model.population.zone_weight[self.pupils.zone]
+        return cohort_table(self.pupils, names, weight)
 
 
 def _normal(u: np.ndarray) -> np.ndarray:
@@ -439,6 +476,7 @@ def _normal(u: np.ndarray) -> np.ndarray:
     return ndtri(np.clip(u, 1e-12, 1 - 1e-12))
 
 
-def _scaled(real: float, model) -> int:
-    """A capacity in real cases as agents (each agent weighs 1/scale); at least 1 if any."""
-    return scaled_capacity(real / model.population.weight).servers
+def _scaled(real: float, model, zone: int) -> int:
+    """A capacity in real cases as agents of `zone` (each weighs 1/its zone's scale); at least
+    1 if any."""
+    return scaled_capacity(real / model.population.zone_weight[zone]).servers

@@ -16,7 +16,6 @@ import numpy as np
 from scipy.special import pdtr
 
 from ...agents import Column
-from ...codes import CHILD
 
 # Path of a pupil, in order; each is a boolean array of `Pupils` and a cohort-table column.
 PATH = ("detected", "referred", "reviewed", "supported", "done", "dropout")
@@ -25,12 +24,12 @@ PATH = ("detected", "referred", "reviewed", "supported", "done", "dropout")
 def family_risk(model, persons: np.ndarray) -> dict[str, np.ndarray]:
     """Poverty, single parent and parents without diploma of the given persons' households."""
     people, households = model.population.persons, model.population.households
-    n_households = model.population.n_households
+    n_households = model.population.n_dwellings
     hh = people["household"]
-    adult = people["activity"] != CHILD
+    adult = people["present"] & (people["age"] >= 18)
     adults = np.bincount(hh, weights=adult, minlength=n_households)
     graduates = np.bincount(hh, weights=adult & ~people["no_diploma"], minlength=n_households)
-    children = np.bincount(hh, weights=~adult, minlength=n_households)
+    children = np.bincount(hh, weights=people["present"] & ~adult, minlength=n_households)
     income_cu = 12 * households["income"] / households["cu"]
     poor = (income_cu < model.params["poverty_line"]) | households["initially_poor"]
     own = hh[persons]
@@ -103,6 +102,7 @@ class Pupils:
         "referral_day": float,
         "waiting_days": float,  # from referral to the committee's review
         **{name: bool for name in PATH},
+        "left": bool,  # left the territory before the outcome (moved away or died)
         "refused": bool,
         "in_support": bool,
     }

@@ -205,7 +205,7 @@ class EnergyPoverty(Action):
         super().__init__(model, **levers)
         hh, params = model.population.households, model.params
         self.records = Records(
-            model.population.n_households, hh["zone"], model.n_zones, model.population.weight
+            model.population.n_dwellings, hh["zone"], model.n_zones, model.population.zone_weight
         )
         fsl, self.soliha_levers = self.levers(FslLevers), self.levers(SolihaLevers)
         self.renovation = self.levers(RenovationLevers)
@@ -216,7 +216,7 @@ class EnergyPoverty(Action):
         self.soliha = Soliha(
             model, self.records, self.soliha_levers, self.renovation, params, seed, self.energy_poor
         )
-        self._referral_draw = np.ones(model.population.n_households)
+        self._referral_draw = np.ones(model.population.n_dwellings)
 
     # --- the monthly mechanism -------------------------------------------------------------------
     def step(self) -> None:
@@ -243,6 +243,13 @@ class EnergyPoverty(Action):
         )
         self.fsl.apply(np.flatnonzero(can_apply & applies))
 
+    def forget(self, households: np.ndarray, persons: np.ndarray) -> None:
+        """Households gone: their applications, visits and relocation requests are dropped
+        (a SimPy process under way for one checks the dwelling's `generation`)."""
+        self.records.forget(households)
+        self.fsl.forget(households)
+        self.soliha.social_housing.forget(households)
+
     def _refer(self, i: int) -> None:
         """After the sheet: private-stock households of covered zones may be sent to SOLIHA."""
         hh, rec = self.model.population.households, self.records
@@ -265,7 +272,7 @@ class EnergyPoverty(Action):
 
     def indicators(self) -> dict[str, np.ndarray]:
         model, rec = self.model, self.records
-        zones, w = model.household_slices, rec.weight
+        zones, w = model.household_slices, rec.zone_weight
         flows = rec.flows
         out = {
             name: model.zone_values(values) for name, values in flows.items() if name not in DIVIDED
@@ -300,12 +307,14 @@ class EnergyPoverty(Action):
         lifted[seen] = self.energy_poor(seen, housing_then, energy_then) & ~self.energy_poor(seen)
         lifted_zone = per_zone(lifted, zones) * w
         out["energy_households_lifted"] = model.zone_values(lifted_zone)
-        out["energy_cost_per_household_lifted"] = _ratio(per_zone(rec.spent, zones), lifted_zone)
+        spent = per_zone(rec.spent, zones) + rec.spent_departed
+        out["energy_cost_per_household_lifted"] = _ratio(spent, lifted_zone)
 
         # Works alone: completed works of households not relocated, at their need before them.
         works = np.flatnonzero((rec.works == COMPLETED) & (rec.relocation_month < 0))
         before = model.net_energy_cost(works, rec.kwh_before_works[works])
         completed = per_zone(np.where(rec.works == COMPLETED, rec.works_spent, 0.0), zones)
+        completed = completed + rec.works_spent_departed
         for name, test in (("document", energy_poor_document), ("onpe", energy_poor_onpe)):
             lifted = np.zeros(len(rec.pending), dtype=bool)
             lifted[works] = test(model, works, energy=before) & ~test(model, works)

@@ -20,8 +20,8 @@ first, or is refused (the `fsl_when_exhausted` lever, "queue" or "refuse"). Wait
 are decided at the start of each month before the month's new ones, and new applications join the
 back of a non-empty queue; at the end of the budget year the queue carries over to January.
 
-Money is booked in real EUR: one agent's grant books its aid times the population weight, so
-the real budget (800,000 EUR a year) binds at any scale.
+Money is booked in real EUR: one agent's grant books its aid times its zone's weight, so the
+real budget (800,000 EUR a year) binds at any scale, whatever each zone's scale.
 """
 
 from __future__ import annotations
@@ -132,13 +132,19 @@ class SolidarityHousingFund(mesa.Agent):
                     self.records.count("fsl_unpaid_for_budget", still)
                 return
 
+    def forget(self, households: np.ndarray) -> None:
+        """Applications of households that left wait no more."""
+        gone = set(households.tolist())
+        self.waiting = [h for h in self.waiting if h not in gone]
+
     def apply(self, households: np.ndarray) -> None:
         """This month's applications: each is a case for the household's social centre (its
         social worker fills the sheet), then the FSL decides and may refer (`_sheet_filled`).
 
         One SimPy process hands every sheet to the centres, in household order, and each
         decision is a callback of its case: the same cases in the same order, at the same
-        times, as a process per application waiting on its case (issue 17)."""
+        times, as a process per application waiting on its case (issue 17). A household that
+        leaves while its sheet waits is no longer decided (its dwelling's `generation` moved)."""
         self.records.pending[households] = True
         self.records.last_application[households] = self.model.steps
         if len(households):
@@ -147,13 +153,18 @@ class SolidarityHousingFund(mesa.Agent):
     def _hand_over(self, households: np.ndarray):
         """SimPy process: start each application's case (the centres take them in this order)."""
         env, centres = self.model.env, self.model.social_centres
-        zones = self.model.population.households["zone"][households]
-        for household, zone in zip(households.tolist(), zones.tolist(), strict=True):
+        hh = self.model.population.households
+        zones, generations = hh["zone"][households], hh["generation"][households]
+        for household, zone, generation in zip(
+            households.tolist(), zones.tolist(), generations.tolist(), strict=True
+        ):
             case = env.process(centres[zone].case_work())
-            case.callbacks.append(lambda _, h=household: self._sheet_filled(h))
+            case.callbacks.append(lambda _, h=household, g=generation: self._sheet_filled(h, g))
         yield from ()  # a process that waits for nothing: its cases carry on
 
-    def _sheet_filled(self, household: int) -> None:
+    def _sheet_filled(self, household: int, generation: int) -> None:
+        if self.model.population.households["generation"][household] != generation:
+            return  # the household left the territory while its sheet waited
         self.records.count("fsl_applications", household)
         self.decide(household)
         self.on_sheet(household)
@@ -206,7 +217,7 @@ class SolidarityHousingFund(mesa.Agent):
             self.records,
             self.model.ledger,
         )
-        cost = aid * records.weight
+        cost = aid * records.weight(household)
         if self.committed + cost > self.envelope + 1e-9 or ledger.remaining(FUNDER, LINE) < cost:
             return False
         ledger.pay(FUNDER, LINE, cost, self.model.steps)

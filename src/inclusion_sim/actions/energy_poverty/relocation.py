@@ -1,7 +1,7 @@
 """Relocation to social housing: a finite monthly flow of vacancies shared with the ordinary queue.
 
 Each month a share of the social stock falls vacant (the stock's yearly mobility rate / 12; the
-stock is the simulated zones' social dwellings, in real units). The vacancies go to the social
+stock is the simulated zones' social housing, in real units). The vacancies go to the social
 housing demand queue, which holds the ordinary applicants (a stationary stock proportional to
 the social stock: new applications balance attributions and lapses) and the households SOLIHA
 relocates, who count as priority cases (`relocation_priority` times an ordinary applicant's
@@ -28,7 +28,8 @@ class SocialHousingQueue:
     def __init__(self, model, records, params, seed: int):
         self.model, self.records = model, records
         households = model.population.households
-        stock = np.count_nonzero(households["tenure"] == SOCIAL) * records.weight
+        social = households["occupied"] & (households["tenure"] == SOCIAL)
+        stock = social @ model.population.household_weight()
         self.vacancies = params["energy_poverty.social_mobility_rate"] * stock / 12
         self.ordinary = params["energy_poverty.social_demand_per_dwelling"] * stock
         self.priority = params["energy_poverty.relocation_priority"]
@@ -41,19 +42,28 @@ class SocialHousingQueue:
         self.records.relocation_applied[household] = self.model.steps
         self.waiting.append(household)
 
+    def forget(self, households: np.ndarray) -> None:
+        """Households that left the territory leave the queue."""
+        gone = set(households.tolist())
+        self.waiting = [h for h in self.waiting if h not in gone]
+
     def allocate(self) -> list[int]:
-        """This month's vacancies: the action's households housed (taken off the queue)."""
-        weight = self.records.weight
+        """This month's vacancies: the action's households housed (taken off the queue); each
+        housed agent takes its zone's weight of real vacancies."""
         available = self.vacancies + self.unused
         if not self.waiting:
             self.unused = 0.0
             return []
-        demand = self.ordinary + self.priority * len(self.waiting) * weight
+        weights = self.records.weight(np.array(self.waiting))
+        demand = self.ordinary + self.priority * weights.sum()
         chance = min(self.vacancies * self.priority / demand, 1.0)
         draws = self.rng.random(len(self.waiting))
-        lucky = [h for h, u in zip(self.waiting, draws, strict=True) if u < chance]
-        housed = lucky[: int(available // weight)]
-        self.unused = min(available - len(housed) * weight, self.vacancies)
+        housed, used = [], 0.0
+        for household, u, weight in zip(self.waiting, draws, weights, strict=True):
+            if u < chance and used + weight <= available + 1e-9:
+                housed.append(household)
+                used += weight
+        self.unused = min(available - used, self.vacancies)
         moved = set(housed)
         self.waiting = [h for h in self.waiting if h not in moved]
         return housed

@@ -5,7 +5,7 @@ landlord agrees with a probability), a renovation-aid grant at a subsidy rate se
 (Anah's 'very modest' and 'modest' households), and a household share under the cost cap
 (100 EUR in the document); above the cap SOLIHA looks for other funding, which it finds with a
 probability and pays from its own budget line. Every grant is booked in real EUR (aid times the
-population weight) and is refused when its line cannot pay it.
+household's zone weight) and is refused when its line cannot pay it.
 
 Prebound: the works' saving (`works_saving`) is the gain Anah's calculation expects; the
 dwelling's actual use was already below its calculation by the prebound gap, and the calculated
@@ -110,7 +110,7 @@ def finance_works(
         return False
     subsidy = subsidy_rate(model, levers, params, i) * cost
     top_up = max(cost - subsidy - levers.household_cost_cap, 0.0)
-    ledger, weight = model.ledger, rec.weight
+    ledger, weight = model.ledger, rec.weight(i)
     if ledger.remaining(*RENOVATION) < subsidy * weight:
         return False
     if top_up > 0 and not (other_funding and ledger.remaining(*TOP_UP) >= top_up * weight):

@@ -2,9 +2,11 @@
 
 Social workers refer private-stock households (tenants and owner-occupiers) of the covered zones
 to SOLIHA. The technicians are one SimPy resource serving referrals first come, first served;
-an agent's visit stands for `weight` real visits, so it holds the team for
-`weight * 365 / (technicians * visits_per_technician_year)` days: real throughput and waiting
-times in days are the same at any scale, and zero technicians never visit anyone.
+an agent's visit stands for its zone's weight w of real visits, so it holds the team for
+`w * 365 / (technicians * visits_per_technician_year)` days: real throughput and waiting
+times in days are the same at any scale (and with zones at different scales), and zero
+technicians never visit anyone. A household that leaves the territory before its visit is not
+visited.
 
 Each visited household draws its findings from its own generator (seeded by the action's stream
 and the household's index), so what a visit finds does not depend on how many other visits were
@@ -28,7 +30,7 @@ from ...housing import housing_cost, social_rent
 from ...territory.figures import figure
 from ...territory.zones import ALL_ZONES
 from .ranges import draw
-from .records import COMPLETED, RECOMMENDED, STARTED
+from .records import COMPLETED, NONE, RECOMMENDED, STARTED
 from .relocation import SocialHousingQueue
 from .renovation import RenovationLevers, finance_works
 
@@ -100,7 +102,8 @@ class Soliha(mesa.Agent):
         self.team = simpy.Resource(model.env, capacity=1)
         self.follow_up = int(figure("action4.follow_up_delay"))  # months after the visit
         per_year = self.technicians * params["energy_poverty.visits_per_technician_year"]
-        self.days_per_visit = records.weight * 365.0 / per_year if per_year > 0 else np.inf
+        # Days one real visit holds the team (an agent's visit: times its zone's weight).
+        self.days_per_real_visit = 365.0 / per_year if per_year > 0 else np.inf
         # The average cost of one real visit, to attribute the convention to households.
         self.cost_per_visit = (
             params["energy_poverty.technician_cost"]
@@ -120,17 +123,22 @@ class Soliha(mesa.Agent):
         """A social worker reports the household: it joins the visit queue (once in its life)."""
         self.records.visited[household] = True
         self.records.count("soliha_referrals", household)
-        if np.isfinite(self.days_per_visit):
+        if np.isfinite(self.days_per_real_visit):
             self.model.env.process(self._visit(household))
 
     def _visit(self, household: int):
         env, referred = self.model.env, self.model.env.now
+        generation = self.model.population.households["generation"]
+        referred_generation = generation[household]
         with self.team.request() as request:
             yield request
+            if generation[household] != referred_generation:
+                return  # the household left the territory before its visit
             self.records.count("soliha_visits", household)
             self.records.count("soliha_wait_days", household, env.now - referred)
             self._findings(household, np.random.default_rng([self.seed, household]))
-            yield env.timeout(self.days_per_visit)  # report, works file, accompaniment
+            # report, works file, accompaniment
+            yield env.timeout(self.days_per_real_visit * self.records.weight(household))
 
     def _findings(self, i: int, rng: np.random.Generator) -> None:
         """What the visit finds and does; the draws are always made, in the same order."""
@@ -142,7 +150,7 @@ class Soliha(mesa.Agent):
         rec.rent_at_visit[i], rec.income_at_visit[i] = hh["rent"][i], hh["income"][i]
         rec.housing_at_visit[i] = housing_cost(hh, i)
         rec.tenure_at_visit[i] = hh["tenure"][i]
-        rec.spent[i] += self.cost_per_visit * rec.weight
+        rec.spent[i] += self.cost_per_visit * rec.weight(i)
         behaviour = rng.random() < p["energy_poverty.behaviour_cause_share"]
         faulty_heating = rng.random() < p["energy_poverty.defective_heating_share"]
         building = hh["dpe"][i] >= CLASS_E or faulty_heating
@@ -153,6 +161,7 @@ class Soliha(mesa.Agent):
             rec.count("soliha_kits", i)
             saving = p["energy_poverty.kit_saving"] + (gesture_saving if behaviour else 0.0)
             hh["annual_kwh"][i] *= 1 - saving
+            hh["dwelling_kwh"][i] *= 1 - p["energy_poverty.kit_saving"]  # the kit stays
         if concern:
             rec.count("soliha_social_concerns", i)
             centre = self.model.social_centres[hh["zone"][i]]
@@ -164,6 +173,7 @@ class Soliha(mesa.Agent):
             works = finance_works(self.model, rec, self.renovation, p, i, rng)
             if works:
                 rec.works[i] = STARTED
+                rec.orphan_works[i] = False
                 rec.count("soliha_works_started", i)
         severe = bool(self.energy_poor(np.array([i]))[0])
         accepts = rng.random() < p["energy_poverty.relocation_acceptance"]
@@ -183,8 +193,12 @@ class Soliha(mesa.Agent):
         for i in np.flatnonzero((rec.works == STARTED) & (rec.works_done_month == now)):
             rec.kwh_before_works[i] = hh["annual_kwh"][i]
             hh["annual_kwh"][i] *= 1 - rec.works_saving[i]
+            hh["dwelling_kwh"][i] *= 1 - rec.works_saving[i]
             rec.works[i] = COMPLETED
             rec.count("soliha_works_completed", i)
+            if rec.orphan_works[i]:  # its household left: the dwelling keeps the works
+                rec.works_spent_departed[rec.zone[i]] += rec.works_spent[i]
+                rec.works[i], rec.works_spent[i], rec.orphan_works[i] = NONE, 0.0, False
         for i in self.social_housing.allocate():
             _move_to_social_housing(self.model, i, np.random.default_rng([self.seed, i, 1]))
             rec.relocation_month[i] = now
@@ -222,6 +236,6 @@ def _move_to_social_housing(model, i: int, rng: np.random.Generator) -> None:
     hh["dpe"][i] = dpe
     hh["rent"][i] = social_rent(zone, hh["surface"][i], params)
     hh["owner_costs"][i] = hh["mortgage"][i] = 0.0
-    hh["annual_kwh"][i] = (
+    hh["annual_kwh"][i] = hh["dwelling_kwh"][i] = (
         hh["surface"][i] * params["dpe_intensity"][dpe] * (1 - params["prebound_gap"])
     )

@@ -411,6 +411,28 @@ class Demography:
         persons["activity"][slots] = RETIRED
         persons["unemployment_months"][slots] = 0
 
+    def labour_force_entry(self, slots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """`_enter_labour_force`'s rule applied ahead, for counterfactuals: months from now
+        until each inactive adult child at home in `slots` would enter the labour force at a
+        birthday (-1: never, or not an inactive child at home), and whether they would enter
+        unemployed. Birthdays of the current month have passed."""
+        model = self.model
+        persons, labour = model.population.persons, model.labour
+        month = model.calendar_month[1]
+        ahead = (persons["birth_month"][slots] - month - 1) % 12 + 1  # next birthday: 1-12
+        ages = persons["age"][slots][:, None] + 1 + np.arange(MAX_AGE)[None, :]
+        rate = self.tables.activity[np.clip(ages, 0, MAX_AGE)]
+        trait = persons["trait"][slots]
+        passes = rate > trait[:, None]
+        years = passes.argmax(axis=1)  # birthdays after the next one
+        child_at_home = persons["present"][slots] & ~persons["head"][slots]
+        child_at_home &= persons["activity"][slots] == INACTIVE
+        enters = passes.any(axis=1) & child_at_home
+        months = np.where(enters, ahead + 12 * years, -1)
+        entry_rate = np.maximum(rate[np.arange(len(slots)), years], 1e-12)
+        unemployed = trait / entry_rate < labour.group_unemployment[labour.group_of(slots)]
+        return months, enters & unemployed
+
     def _enter_labour_force(self, aged: np.ndarray, u: np.ndarray) -> np.ndarray:
         """Adult children at home enter the labour force as they age, when their activity rate
         (INSEE, by age) passes their trait: active at the same age, month after month. An

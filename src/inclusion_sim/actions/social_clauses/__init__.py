@@ -2,10 +2,18 @@
 
 Public buyers award, month by month, positions for their clause hours (`contracts`); the
 facilitator matches eligible job seekers to them (`facilitator`, SimPy); workers work their
-contract and then follow a pathway (`workers`). Hours are real hours: at scale s an
-agent-position stands for 1/s positions, and the Metropolis's hours are shared with the
+contract and then follow a pathway (`workers`). The Metropolis's hours are shared with the
 simulated zones in proportion to their population. Indicators cover the last 12 months, so at
 month 12 of a run starting in January they are the calendar year's figures.
+
+Real units when zones have different scales. Candidates come from every simulated zone, and an
+agent of zone z stands for w_z real persons. The month's real hours are awarded as
+agent-positions of W real positions each, W the mean weight of the month's candidates (by their
+targeting weight: the weight a draw of a candidate has in expectation); the facilitator draws a
+candidate as usual, and once filled by a person of zone z the position stands for w_z real
+positions, hours and persons (one real person a real position). Real hours filled are therefore
+the awarded ones in expectation, and hours, persons and contracts always agree: a contract's
+real hours are its person's real count times its hours. At one scale W = w_z = 1/scale.
 """
 
 from __future__ import annotations
@@ -167,17 +175,10 @@ class SocialClauses(Action):
         hours[0] += np.array([procurement.new_labour_hours.get(k, 0.0) * rate[k] for k in SECTORS])
         population = sum(m.population for m in model.marginals)
         self.population_share = population / figure("metro.population_2018")
-        self.agent_share = self.population_share / model.population.weight
         self.buyers = [
             PublicBuyer(model, b, np.outer(hours[b], tool_share) * (name in procurement.buyers))
             for b, name in enumerate(BUYERS)
         ]
-        advisers = facilitator.facilitator_advisers
-        self.facilitator = Facilitator(model, advisers, self.agent_share, self.rng)
-        self.yearly_cost = (
-            advisers * facilitator.facilitator_cost_per_adviser * self.population_share
-        )
-        self.workforce = Workforce(model, self.rng)
         persons, households = model.population.persons, model.population.households
         self.disabled = (
             self.rng.random(len(persons["age"])) < params["social_clauses.disabled_share"]
@@ -190,15 +191,35 @@ class SocialClauses(Action):
         if targeting.priority_qpv:
             priority |= households["qpv"][persons["household"]]
         self.priority_weight = np.where(priority, targeting.priority_weight, 1.0)
+        self.person_weight = model.population.zone_weight[zone]  # real persons per agent
+        self.workforce = Workforce(model, self.rng)
+        # The facilitator's servers handle agent-positions: the real advisers' throughput
+        # translated with the candidates' mean weight at the start.
+        start_pool = eligible(model, self.disabled, np.zeros(len(persons["age"]), dtype=bool))
+        self.position_weight = self._mean_weight(start_pool)
+        advisers = facilitator.facilitator_advisers
+        agent_share = self.population_share / self.position_weight
+        self.facilitator = Facilitator(model, advisers, agent_share, self.rng)
+        self.yearly_cost = (
+            advisers * facilitator.facilitator_cost_per_adviser * self.population_share
+        )
         self.mean_months = int(figure("action5.contract_duration"))
         self.contracts: list[Contract] = []  # the agents' histories; `table` for indicators
         self.table = ContractTable()
         self.ever_hired = np.zeros(model.n_zones)  # distinct persons hired since the start
         self.unfilled: list[tuple[int, float, str]] = []  # step, agent-hours, reason
-        self.unfilled_hours, self.paid = MonthTotals(), MonthTotals()
-        self.generated_hours = 0.0  # agent-hours
+        self.unfilled_hours, self.paid = MonthTotals(), MonthTotals()  # real hours, EUR
+        self.generated_hours = 0.0  # real hours (each position at its current weight)
         self.additional_years = np.zeros(model.n_zones)  # agent-years, months counted so far
         self._counted_through = 0  # last step whose additional employment is in the years
+
+    def _mean_weight(self, pool: np.ndarray) -> float:
+        """Real positions an agent-position stands for: the candidates' mean weight, by their
+        targeting weight (the zone weight of a drawn candidate, in expectation)."""
+        chance = self.priority_weight[pool]
+        if chance.sum() <= 0:
+            return float(self.person_weight.mean()) if len(self.person_weight) else 1.0
+        return float(chance @ self.person_weight[pool] / chance.sum())
 
     # --- the monthly mechanism --------------------------------------------------------------
     def step(self) -> None:
@@ -207,7 +228,7 @@ class SocialClauses(Action):
         self.workforce.after_contracts(step)
         self._pay_facilitator(step)
         former = self.workforce.former_workers()  # only they can wait for another contract
-        repeat = np.zeros(model.population.n_persons, dtype=bool)
+        repeat = np.zeros(model.population.n_slots, dtype=bool)
         repeat[former[self.workforce.repeat_until[former] >= step]] = True
         pool = eligible(model, self.disabled, repeat)
         # Inactive candidates join the labour force now, in one batch, so that a hire's pay
@@ -215,10 +236,18 @@ class SocialClauses(Action):
         model.labour.enter(pool[model.population.persons["activity"][pool] == INACTIVE])
         self.facilitator.set_pool(pool, self.priority_weight[pool], repeat[pool])
         self._month_days = days_in_month(*model.calendar_month)
-        positions = [p for b in self.buyers for p in b.award(self.agent_share, self._draw_position)]
+        if len(pool):
+            self.position_weight = self._mean_weight(pool)
+        share, weight = self.population_share, self.position_weight
+        positions = [p for b in self.buyers for p in b.award(share, weight, self._draw_position)]
         for position in positions:
-            self.generated_hours += position.hours
+            self.generated_hours += position.hours * position.weight
         self.facilitator.receive(positions, self._hire, self._unfilled)
+
+    def forget(self, households: np.ndarray, persons: np.ndarray) -> None:
+        """Workers who left the territory: their contract stops (its remaining hours are
+        counted apart, `left_hours`) and nobody follows them up."""
+        self.workforce.forget(persons)
 
     def _draw_position(self, buyer: int, cumulative: np.ndarray) -> Position:
         """A position in a sector x tool cell drawn by its share (`cumulative`: the cells'
@@ -243,6 +272,10 @@ class SocialClauses(Action):
         hh = self.model.population.households
         household = self.model.population.persons["household"][person]
         first_hire = person not in self.workforce.workers
+        # Filled by a person of zone z, the position stands for w_z real positions.
+        weight = float(self.person_weight[person])
+        self.generated_hours += position.hours * (weight - position.weight)
+        position.weight = weight
         worker = self.workforce.hire(person, position)
         contract = Contract(
             position=position,
@@ -252,6 +285,7 @@ class SocialClauses(Action):
             zone=int(hh["zone"][household]),
             qpv=bool(hh["qpv"][household]),
             woman=bool(self.model.population.persons["sex"][person] == 1),
+            key=person_key(person, self.model.population.persons["generation"][person]),
         )
         worker.contracts.append(contract)
         self.contracts.append(contract)
@@ -259,8 +293,9 @@ class SocialClauses(Action):
         self.ever_hired[contract.zone] += first_hire
 
     def _unfilled(self, position: Position, reason: str) -> None:
-        self.unfilled.append((self.model.steps, position.hours, reason))
-        self.unfilled_hours.add(self.model.steps, position.hours)
+        real = position.hours * position.weight
+        self.unfilled.append((self.model.steps, real, reason))
+        self.unfilled_hours.add(self.model.steps, real)
 
     def _pay_facilitator(self, step: int) -> None:
         """The Metropolis pays the provider monthly from a yearly line (3.5.6)."""
@@ -271,50 +306,56 @@ class SocialClauses(Action):
 
     # --- accounting and indicators ----------------------------------------------------------
     def hours_balance(self) -> dict[str, float]:
-        """Real hours: generated = worked + still to work + waiting for matching + unfilled."""
-        w = self.model.population.weight
+        """Real hours: generated = worked + still to work + waiting for matching + unfilled +
+        not worked because the worker left the territory."""
         return {
-            "generated": self.generated_hours * w,
-            "worked": self.workforce.worked_hours * w,
-            "in_contract": self.workforce.remaining_hours() * w,
-            "pending": self.facilitator.pending_hours * w,
-            "unfilled": self.unfilled_hours.total() * w,
+            "generated": self.generated_hours,
+            "worked": self.workforce.worked_hours,
+            "in_contract": self.workforce.remaining_hours(),
+            "pending": self.facilitator.pending_hours,
+            "unfilled": self.unfilled_hours.total(),
+            "left": self.workforce.left_hours,
         }
 
     def indicators(self) -> dict[str, np.ndarray]:
-        model, w, n = self.model, self.model.population.weight, self.model.n_zones
+        model, w, n = self.model, self.model.population.zone_weight, self.model.n_zones
         since = model.steps - WINDOW
         recent = self.table.since(since)
-        zone, hours = recent["zone"], recent["hours"] * w
+        zone = recent["zone"]
+        hours = recent["hours"] * w[zone]  # real hours: each contract's persons times its hours
 
         def by_zone(values=None, mask=None) -> np.ndarray:
+            """Per-zone sums (counts) of the window's contracts, agent units."""
             keep = slice(None) if mask is None else mask
             weights = None if values is None else values[keep]
             return np.bincount(zone[keep], weights=weights, minlength=n).astype(float)
+
+        def mean(values) -> np.ndarray:
+            """Mean over the window's contracts, real contracts pooled over zones."""
+            return percent(by_zone(values) * w, by_zone() * w) / 100
 
         out = {"clause_hours": model.zone_values(by_zone(hours))}
         for attr, keys in (("buyer", BUYERS), ("sector", SECTORS), ("tool", TOOLS)):
             code = recent[attr]
             for k, key in enumerate(keys):
                 out[f"clause_hours_{key}"] = model.zone_values(by_zone(hours, code == k))
-        unfilled = self.unfilled_hours.since(since) * w
+        unfilled = self.unfilled_hours.since(since)
         out["clause_hours_unfilled"] = _territory_only(unfilled, n)
 
-        # Distinct persons: each person's latest contract in the window.
-        _, last = np.unique(recent["person"][::-1], return_index=True)
+        # Distinct persons: each person's latest contract in the window (real persons).
+        _, last = np.unique(recent["key"][::-1], return_index=True)
         latest = len(zone) - 1 - last
         p_zone = zone[latest]
-        persons = np.bincount(p_zone, minlength=n).astype(float)
-        women = np.bincount(p_zone, weights=recent["woman"][latest], minlength=n)
-        p_qpv = np.bincount(p_zone, weights=recent["qpv"][latest], minlength=n)
+        persons = np.bincount(p_zone, minlength=n) * w
+        women = np.bincount(p_zone, weights=recent["woman"][latest], minlength=n) * w
+        p_qpv = np.bincount(p_zone, weights=recent["qpv"][latest], minlength=n) * w
         zone_hours = by_zone(hours)
-        out["clause_persons_employed"] = model.zone_values(persons * w)
+        out["clause_persons_employed"] = model.zone_values(persons)
         out["clause_persons_employed_total"] = model.zone_values(self.ever_hired * w)
-        out["clause_hours_per_person"] = percent(zone_hours, persons * w) / 100
-        out["clause_contract_months"] = percent(by_zone(recent["months"]), by_zone()) / 100
+        out["clause_hours_per_person"] = percent(zone_hours, persons) / 100
+        out["clause_contract_months"] = mean(recent["months"])
         out["clause_women_share"] = percent(women, persons)
-        skilled = recent["skilled"].astype(float)
-        out["clause_skilled_share"] = percent(by_zone(skilled), by_zone())
+        out["clause_skilled_share"] = 100 * mean(recent["skilled"].astype(float))
         total_hours, total_persons = np.full(n, zone_hours.sum()), np.full(n, persons.sum())
         out["clause_hours_share"] = _share(zone_hours, total_hours)
         out["clause_persons_share"] = _share(persons, total_persons)
@@ -324,12 +365,12 @@ class SocialClauses(Action):
             out[f"clause_employed_{m}m"] = percent(
                 self.workforce.employed_after[m], self.workforce.checked[m]
             )
-        out["clause_wait_days"] = percent(by_zone(recent["waited"]), by_zone()) / 100
+        out["clause_wait_days"] = mean(recent["waited"])
         cost = self.paid.since(since)
         cost_per_hour = cost / zone_hours.sum() if zone_hours.sum() > 0 else np.nan
         out["clause_facilitator_cost_per_hour"] = np.full(len(out["clause_hours"]), cost_per_hour)
         out["clause_facilitator_cost_per_person"] = (
-            percent(zone_hours * cost_per_hour, persons * w) / 100
+            percent(zone_hours * cost_per_hour, persons) / 100
         )
         out.update(self._additional())
         working = self.workforce.working()
@@ -341,7 +382,7 @@ class SocialClauses(Action):
     def _additional(self) -> dict[str, np.ndarray]:
         """Additional employment net of deadweight (the shadow chain) and displacement, now and
         summed over the months so far (each month counted once, however often this is called)."""
-        model, w = self.model, self.model.population.weight
+        model, w = self.model, self.model.population.zone_weight
         net = 1 - model.params["social_clauses.displacement"]
         per_person = net * self.workforce.additional_employment(model.steps)
         now = np.bincount(self.workforce.zone, weights=per_person, minlength=model.n_zones)
@@ -352,6 +393,11 @@ class SocialClauses(Action):
             "clause_additional_employed": model.zone_values(now * w),
             "clause_additional_employment_years": model.zone_values(self.additional_years * w),
         }
+
+
+def person_key(slot: int, generation: int) -> int:
+    """A person's identity over the run: a slot holds successive occupants."""
+    return int(slot) * 2**20 + int(generation)
 
 
 def _territory_only(value: float, n_zones: int) -> np.ndarray:

@@ -100,7 +100,11 @@ def hours_2017() -> np.ndarray:
 
 @dataclass
 class Position:
-    """One agent-position: a worker for `months` months at `monthly_hours` hours a month."""
+    """One agent-position: a worker for `months` months at `monthly_hours` hours a month.
+
+    It stands for `weight` real positions: the mean weight of the month's candidates when it is
+    awarded, the weight of the zone of the person who fills it once filled (each agent hired
+    stands for as many real persons, each filling one real position)."""
 
     buyer: int
     sector: int
@@ -110,16 +114,18 @@ class Position:
     skilled: bool
     woman_share: float  # the sector's share of positions filled by women
     created: float  # SimPy day
+    weight: float = 1.0  # real positions this agent-position stands for
 
     @property
     def hours(self) -> float:
+        """Agent-hours (times `weight`: real hours)."""
         return self.months * self.monthly_hours
 
 
 class PublicBuyer(mesa.Agent):
     """A buyer awarding, month by month, positions for its annual clause hours.
 
-    `owed` carries agent-hours still to award, so the hours over a year equal the target within
+    `owed` carries real hours still to award, so the hours over a year equal the target within
     one position, whatever the scale.
     """
 
@@ -130,18 +136,20 @@ class PublicBuyer(mesa.Agent):
         self.annual_hours = annual_hours  # real hours, sector x tool
         self.owed = 0.0
 
-    def award(self, agent_share: float, draw_position) -> list[Position]:
-        """This month's positions; `agent_share` turns real hours into agent-hours."""
+    def award(self, share: float, weight: float, draw_position) -> list[Position]:
+        """This month's positions for the simulated zones' `share` of the buyer's hours, each
+        agent-position standing for `weight` real ones."""
         total = self.annual_hours.sum()
-        if total <= 0:
+        if total <= 0 or weight <= 0:
             return []
-        self.owed += total / 12 * agent_share
+        self.owed += total / 12 * share
         # cumulative shares of the sector x tool cells, as Generator.choice(p=...) builds them
         cumulative = np.cumsum(self.annual_hours.ravel() / total)
         cumulative /= cumulative[-1]
         positions = []
         while self.owed > 0:
             position = draw_position(self.code, cumulative)
-            self.owed -= position.hours
+            position.weight = weight
+            self.owed -= position.hours * weight
             positions.append(position)
         return positions

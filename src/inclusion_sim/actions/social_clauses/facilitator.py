@@ -139,7 +139,7 @@ class Facilitator(mesa.Agent):
         self.candidates = _candidates(
             model, np.empty(0, dtype=np.int64), np.empty(0), np.empty(0, bool)
         )
-        self.pending_hours = 0.0
+        self.pending_hours = 0.0  # real hours of positions waiting for an adviser
 
     def set_pool(self, pool: np.ndarray, weight: np.ndarray, first: np.ndarray) -> None:
         """This month's candidates, their relative chances (targeting) and who comes first
@@ -151,7 +151,7 @@ class Facilitator(mesa.Agent):
         each gets the first adviser free, or gives up after `max_wait` days."""
         now = self.model.env.now
         for position in sorted(positions, key=attrgetter("created")):
-            self.pending_hours += position.hours
+            self.pending_hours += position.hours * position.weight
             arrival = now + (position.created - now)  # the day a SimPy timeout gives
             if not self.free_at:  # no adviser at all
                 self._at(arrival, self._give_up, position, unfilled)
@@ -170,12 +170,12 @@ class Facilitator(mesa.Agent):
         env.timeout(day - env.now).callbacks.append(lambda _: outcome(*args))
 
     def _give_up(self, position: Position, unfilled: Callable) -> None:
-        self.pending_hours -= position.hours
+        self.pending_hours -= position.hours * position.weight
         unfilled(position, BACKLOG)
 
     def _match(self, position: Position, waited: float, hire: Callable, unfilled: Callable):
         """The adviser has described the position: pick a candidate."""
-        self.pending_hours -= position.hours
+        self.pending_hours -= position.hours * position.weight
         person = self._choose(position)
         if person is None:
             unfilled(position, NO_CANDIDATE)

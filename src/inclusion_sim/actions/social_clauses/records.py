@@ -13,7 +13,8 @@ from .workers import Contract
 
 COLUMNS = {
     "start": np.int64,
-    "person": np.int64,
+    "person": np.int64,  # the slot
+    "key": np.int64,  # the person (slot and occupant)
     "zone": np.int64,
     "qpv": bool,
     "woman": bool,
@@ -42,6 +43,7 @@ class ContractTable:
         values = {
             "start": contract.start,
             "person": contract.person,
+            "key": contract.key,
             "zone": contract.zone,
             "qpv": contract.qpv,
             "woman": contract.woman,

@@ -8,8 +8,10 @@ workers who are unemployed keep an extra chance of finding a job for a while.
 Counterfactual (`additional_employment`): what the same person would have done without any
 clause. From their first hire, a job seeker would have moved between unemployment and work at the
 core labour market's rates of their group (a shadow two-state Markov chain, `shadow_employment`);
-a person hired from inactivity would have stayed inactive (the core has no other way into work).
-Employment that the shadow chain would have had anyway is deadweight.
+a person hired from inactivity would have stayed inactive, unless an adult child living with their
+parents, who would have entered the labour force at a later birthday (the demography's rule,
+`Demography.labour_force_entry`) and moved on the same chain from then. Employment that the
+shadow chain would have had anyway is deadweight.
 """
 
 from __future__ import annotations
@@ -30,12 +32,13 @@ FOLLOW_UPS = (6, 12)  # months after a contract at which employment is observed
 @dataclass
 class Contract:
     position: Position
-    person: int
+    person: int  # the person's slot
     start: int  # model step of the hire; work starts the next month
     waited: float  # days the position waited for an adviser
     zone: int
     qpv: bool
     woman: bool
+    key: int = -1  # the person (slot and occupant: a slot may later hold someone else)
 
 
 class Worker(mesa.Agent):
@@ -58,7 +61,7 @@ class Workforce:
     def __init__(self, model, rng: np.random.Generator):
         self.model, self.rng = model, rng
         params = model.params
-        n = model.population.n_persons
+        n = model.population.n_slots
         self.pay = params["social_clauses.hourly_pay"]
         self.months_left = np.zeros(n, dtype=np.int64)
         self.monthly_hours = np.zeros(n)
@@ -74,10 +77,15 @@ class Workforce:
         self.employed_after = {m: np.zeros(model.n_zones) for m in FOLLOW_UPS}
         self.first_hire = np.full(n, -1)  # step of the person's first clause hire
         self.was_searching = np.zeros(n, dtype=bool)  # unemployed (not inactive) at first hire
-        self.workers: dict[int, Worker] = {}
+        self.entry_step = np.full(n, -1)  # inactive at first hire: step of their shadow entry
+        self.entry_unemployed = np.zeros(n, dtype=bool)  # ... entering unemployed
+        self.workers: dict[int, Worker] = {}  # by slot, persons living in the territory
+        self.departed: list[Worker] = []  # workers who left the territory (their histories)
         self._former = np.empty(0, dtype=np.int64)  # `former_workers()`, kept between hires
         self.zone = model.population.households["zone"][model.population.persons["household"]]
-        self.worked_hours = 0.0  # agent-hours
+        self.weight = model.population.zone_weight[self.zone]  # real persons per agent
+        self.worked_hours = 0.0  # real hours
+        self.left_hours = 0.0  # real hours of contracts cut short: the worker left
 
     def former_workers(self) -> np.ndarray:
         """Persons who ever held a clause contract, in person order: the only ones whose
@@ -106,6 +114,10 @@ class Workforce:
         if self.first_hire[person] < 0:
             self.first_hire[person] = self.model.steps
             self.was_searching[person] = persons["activity"][person] == UNEMPLOYED
+            months, unemployed = self.model.demography.labour_force_entry(np.array([person]))
+            if months[0] >= 0:
+                self.entry_step[person] = self.model.steps + months[0]
+                self.entry_unemployed[person] = unemployed[0]
         self.restore_months[person] = persons["unemployment_months"][person]
         self.restore_wage[person] = persons["wage"][person]
         persons["activity"][person] = EMPLOYED
@@ -120,10 +132,41 @@ class Workforce:
             worker = self.workers[person] = Worker(self.model, person)
         return worker
 
+    def forget(self, persons: np.ndarray) -> None:
+        """Persons who left the territory (moved away or died): a contract under way stops,
+        its hours not worked counted apart, and nobody follows them up any more (their
+        additional employment so far stays counted; none is counted for them from now on)."""
+        gone = [int(p) for p in persons if int(p) in self.workers]
+        if not gone:
+            return
+        gone = np.array(gone, dtype=np.int64)
+        self.left_hours += float(
+            (self.months_left[gone] * self.monthly_hours[gone] * self.weight[gone]).sum()
+        )
+        for values, empty in (
+            (self.months_left, 0),
+            (self.monthly_hours, 0.0),
+            (self.started, 0),
+            (self.was_inactive, False),
+            (self.restore_months, 0),
+            (self.restore_wage, 0.0),
+            (self.repeat_until, -1),
+            (self.boost_until, -1),
+            (self.training_until, -1),
+            (self.first_hire, -1),
+            (self.was_searching, False),
+            (self.entry_step, -1),
+            (self.entry_unemployed, False),
+        ):
+            values[gone] = empty
+        for person in gone:
+            self.departed.append(self.workers.pop(int(person)))
+        self._former = np.empty(0, dtype=np.int64)  # rebuilt on next use
+
     def work_month(self, step: int) -> None:
         """Every worker in a contract works its monthly hours; finished contracts end."""
         working = self.working()
-        self.worked_hours += self.monthly_hours[working].sum()
+        self.worked_hours += float((self.monthly_hours[working] * self.weight[working]).sum())
         self.months_left[working] -= 1
         done = working[self.months_left[working] == 0]
         self.model.labour.hold(done, False)
@@ -144,7 +187,8 @@ class Workforce:
             step + params["social_clauses.repeat_wait_months"]
         )
         self.boost_until[done] = step + params["social_clauses.extra_job_finding_months"]
-        self.ended[step] = done
+        generation = self.model.population.persons["generation"]
+        self.ended[step] = (done, generation[done].copy())  # followed up if still there
         for person, k in zip(done, outcome, strict=True):
             self.workers[int(person)].pathways.append(PATHWAYS[k])
 
@@ -177,7 +221,8 @@ class Workforce:
         persons["unemployment_months"][found] = 0
         n = self.model.n_zones
         for months in FOLLOW_UPS:
-            cohort = self.ended.get(step - months, np.empty(0, dtype=np.int64))
+            cohort, generation = self.ended.get(step - months, (np.empty(0, dtype=np.int64), 0))
+            cohort = cohort[persons["generation"][cohort] == generation]  # not those who left
             zone = self.zone[cohort]
             employed = persons["activity"][cohort] == EMPLOYED
             self.checked[months] += np.bincount(zone, minlength=n)
@@ -185,22 +230,32 @@ class Workforce:
 
     def additional_employment(self, step: int) -> np.ndarray:
         """Per person ever hired: employed now (1/0) less the chance they would be employed
-        without the clauses (the shadow chain from their first hire); 0 for everyone else."""
+        without the clauses (`shadow`); 0 for everyone else."""
         hired = self.former_workers()
-        labour = self.model.labour
-        shadow = shadow_employment(
-            step - self.first_hire[hired],
-            labour.job_finding_rate,
-            labour.job_loss_rate[hired],
-        )
         employed = self.model.population.persons["activity"][hired] == EMPLOYED
         out = np.zeros(len(self.first_hire))
-        out[hired] = employed - np.where(self.was_searching[hired], shadow, 0.0)
+        out[hired] = employed - self.shadow(hired, step)
         return out
 
+    def shadow(self, hired: np.ndarray, step: int) -> np.ndarray:
+        """Chance that persons `hired` would be employed at `step` without the clauses: a job
+        seeker on the chain from their first hire; an inactive adult child at home on the chain
+        from their shadow entry into the labour force (employed or unemployed as the
+        demography would have placed them); any other inactive person never."""
+        labour = self.model.labour
+        finding, losing = labour.job_finding_rate, labour.job_loss_rate[hired]
+        searching = shadow_employment(step - self.first_hire[hired], finding, losing)
+        since_entry = step - self.entry_step[hired]
+        entered = (self.entry_step[hired] >= 0) & (since_entry >= 0)
+        months = np.maximum(since_entry, 0)
+        from_unemployment = shadow_employment(months, finding, losing)
+        from_work = 1 - shadow_employment(months, losing, finding)
+        entrant = np.where(self.entry_unemployed[hired], from_unemployment, from_work)
+        return np.where(self.was_searching[hired], searching, np.where(entered, entrant, 0.0))
+
     def remaining_hours(self) -> float:
-        """Agent-hours of running contracts not yet worked."""
-        return float((self.months_left * self.monthly_hours).sum())
+        """Real hours of running contracts not yet worked."""
+        return float((self.months_left * self.monthly_hours * self.weight).sum())
 
 
 def shadow_employment(months, finding: float, losing) -> np.ndarray:

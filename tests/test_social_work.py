@@ -179,7 +179,7 @@ def test_families_agree_to_an_educator_more_often_with_a_renewed_practice():
     between = np.flatnonzero((pupils.agree_u >= rate) & (pupils.agree_u < 1.5 * rate))
     assert len(between) > 0
     assert not any(educators.engaged(k) for k in between)
-    factor = np.full(model.population.n_households, 1.5)
+    factor = np.full(model.population.n_dwellings, 1.5)
     model.pathways.contribute("educator_agreement", "social_work", factor)
     assert all(educators.engaged(k) for k in between)
 

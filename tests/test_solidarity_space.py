@@ -341,7 +341,7 @@ def test_the_referral_pathway_raises_referrals():
     """The "solidarity_referral" pathway (action 1's practice change) multiplies referrals."""
     plain = run(months=6)
     raised = InclusionModel(zones=SAINT_FONS, scale=1.0, seed=21, actions={NAME: {}})
-    doubled = np.full(raised.population.n_households, 2.0)
+    doubled = np.full(raised.population.n_dwellings, 2.0)
     raised.pathways.contribute("solidarity_referral", "test", doubled)
     for _ in range(6):
         raised.step()

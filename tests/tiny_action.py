@@ -62,7 +62,9 @@ class Tiny(Action):
             self.helped[hh["zone"][i]] += paid > 0
 
     def indicators(self):
-        return {"tiny_helped": self.model.zone_values(self.helped * self.model.population.weight)}
+        return {
+            "tiny_helped": self.model.zone_values(self.helped * self.model.population.zone_weight)
+        }
 
 
 if Tiny.name not in REGISTRY:  # a module loaded twice registers once

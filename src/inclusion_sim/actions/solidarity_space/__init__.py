@@ -21,7 +21,6 @@ import numpy as np
 
 from ...agencies import scaled_capacity
 from ...clock import JANUARY
-from ...codes import CHILD
 from ...declarations import Indicator
 from ...indicators import (
     ARREARS_EPSILON,
@@ -274,9 +273,14 @@ class SolidaritySpace(Action):
             "social_support": params["solidarity_space.support_cost_per_place"]
             * support.supported_places,
         }
-        places = {k: scaled_capacity(v / rec.weight).servers for k, v in real_places.items()}
+
+        def places(zone: int) -> dict[str, int]:
+            """The site's real places as agents of its zone."""
+            w = rec.zone_weight[zone]
+            return {k: scaled_capacity(v / w).servers for k, v in real_places.items()}
+
         self.sites = {
-            zone: Site(zone, places, Accounts(model, rec, zone, association, running))
+            zone: Site(zone, places(zone), Accounts(model, rec, zone, association, running))
             for zone, zid in enumerate(model.zones)
             if zid in association.zones_served
         }
@@ -293,13 +297,25 @@ class SolidaritySpace(Action):
         )
         self.activities = Activities(model, rec, activities, params, self.sites, streams[3])
         self.support = Support(model, rec, params, self.sites, wait, streams[4])
-        # Households are closed: a couple's children who come of age are still its children.
-        persons, n = model.population.persons, model.population.n_households
-        adults = np.bincount(
-            persons["household"], weights=persons["activity"] != CHILD, minlength=n
-        )
-        self.couple_with_children = (adults == 2) & (model.population.households["size"] > 2)
         self._running_since_before(grocery, streams[5])
+
+    def forget(self, households: np.ndarray, persons: np.ndarray) -> None:
+        """Households and persons who left: their memberships, files, places and projects end
+        (their places are free again; the core emptied their budget relief with the dwelling);
+        what they were stays counted in their zone."""
+        rec = self.records
+        members = households[rec.members[households]]
+        np.subtract.at(self.grocery.members, rec.zone[members], 1)
+        gone = set(households.tolist())
+        for committee in self.committees.values():
+            committee.forget(gone)
+        self.support.forget(set(persons.tolist()))
+        rec.forget(households, persons, self.model.calendar_month[0])
+
+    def couples_with_children(self, rows=slice(None)) -> np.ndarray:
+        """Households (of `rows`) of a couple with dependents."""
+        hh = self.model.population.households
+        return (hh["adults"][rows] == 2) & (hh["size"][rows] > hh["adults"][rows])
 
     def _running_since_before(self, grocery: GroceryLevers, rng: np.random.Generator) -> None:
         """The association has run since 1986: at the start, each site's grocery places are taken,
@@ -308,6 +324,7 @@ class SolidaritySpace(Action):
         the first month)."""
         model, rec = self.model, self.records
         eligible = (reste_a_vivre(self.model) < self.threshold) & self.in_difficulty()
+        occupied = model.population.households["occupied"]
         grant = rsa_recipients(model)
         year = model.calendar_month[0]
         for zone, site in self.sites.items():
@@ -324,7 +341,8 @@ class SolidaritySpace(Action):
                 self.projects.start(household, counted=False)
             rec.energy_poor_at_admission[members] = energy_poor_document(model, members)
             rec.welcome(GROCERY, self.projects.first_member[members], year)
-            others = np.flatnonzero(~eligible[rows] & ~rec.members[rows]) + rows.start
+            others = np.flatnonzero(occupied[rows] & ~eligible[rows] & ~rec.members[rows])
+            others += rows.start
             n = min(site.places["solidarity"], len(others))
             solidarity = rng.choice(others, size=n, replace=False)
             months = self.model.params["solidarity_space.solidarity_months"]
@@ -356,7 +374,7 @@ class SolidaritySpace(Action):
         first = self.projects.first_member
         registered = first[rec.members | rec.solidarity_members]
         rec.welcome(GROCERY, registered, model.calendar_month[0])
-        member_adults = np.zeros(model.population.n_persons, dtype=bool)
+        member_adults = np.zeros(model.population.n_slots, dtype=bool)
         member_adults[first[rec.members]] = True
         self.activities.month(difficulty, member_adults)
         self.support.month(self._on_sites(lambda people: rsa_recipients(model, people), True))
@@ -364,17 +382,18 @@ class SolidaritySpace(Action):
 
     def in_difficulty(self, rows=slice(None)) -> np.ndarray:
         """Households (of `rows`) below the poverty line or in arrears: those social workers
-        see."""
+        see (nobody in a vacant dwelling)."""
         hh = self.model.population.households
         poor = 12 * hh["income"][rows] / hh["cu"][rows] < self.model.params["poverty_line"]
-        return poor | (hh["arrears_rent"][rows] + hh["arrears_energy"][rows] > ARREARS_EPSILON)
+        owing = hh["arrears_rent"][rows] + hh["arrears_energy"][rows] > ARREARS_EPSILON
+        return hh["occupied"][rows] & (poor | owing)
 
     def _on_sites(self, mask: Callable[[slice], np.ndarray], persons: bool = False) -> np.ndarray:
         """A household (or person) mask computed on the sites' zones only, False elsewhere:
         nothing of the action happens outside them, and most households live outside."""
         model = self.model
         slices = model.person_slices if persons else model.household_slices
-        n = model.population.n_persons if persons else model.population.n_households
+        n = model.population.n_slots if persons else model.population.n_dwellings
         out = np.zeros(n, dtype=bool)
         for zone in self.sites:
             out[slices[zone]] = mask(slices[zone])
@@ -386,7 +405,7 @@ class SolidaritySpace(Action):
         welcomed, a member or supported)."""
         model, rec = self.model, self.records
         hh, persons = model.population.households, model.population.persons
-        hz, pz, w = model.household_slices, model.person_slices, rec.weight
+        hz, pz, w = model.household_slices, model.person_slices, rec.zone_weight
         zv = model.zone_values
         out = {f"solidarity_{name}": zv(rec.flows[name]) for name in _FLOWS}
         sums = {name: np.zeros(model.n_zones) for name in _SITE_SUMS}
@@ -398,7 +417,7 @@ class SolidaritySpace(Action):
             age = persons["age"][people]
             profile = {
                 "aged_26_49": (age >= 26) & (age <= 49),
-                "couples_with_children": self.couple_with_children[persons["household"][people]],
+                "couples_with_children": self.couples_with_children(persons["household"][people]),
                 "grant_beneficiaries": rsa_recipients(model, people),
             }
             members, arrears = (
@@ -428,14 +447,18 @@ class SolidaritySpace(Action):
             sums["comparable_arrears"][zone] = (arrears * comparable).sum()
             sums["member_energy_arrears"][zone] = (hh["arrears_energy"][rows] * members).sum()
 
+        # This year's welcomed persons who have since left the territory still count.
+        gone = rec.departed_seen if rec.departed_year == year else 0 * rec.departed_seen
         n_welcomed = sums["welcomed"]
-        out["solidarity_people_welcomed"] = zv(n_welcomed * w)
-        out["solidarity_grocery_members_year"] = zv(sums[f"seen_{GROCERY}"] * w)
+        out["solidarity_people_welcomed"] = zv((n_welcomed + gone[-1]) * w)
+        out["solidarity_grocery_members_year"] = zv((sums[f"seen_{GROCERY}"] + gone[GROCERY]) * w)
         for a, key in enumerate(WELCOMED):
             if key != "grocery":
-                out[f"solidarity_participants_{key}"] = zv(sums[f"seen_{a}"] * w)
-        for key in PROFILE:
-            out[f"solidarity_share_{key}"] = 100 * _ratio(sums[f"profile_{key}"], n_welcomed)
+                out[f"solidarity_participants_{key}"] = zv((sums[f"seen_{a}"] + gone[a]) * w)
+        for key in PROFILE:  # among the welcomed still living in the territory
+            out[f"solidarity_share_{key}"] = 100 * _ratio(
+                sums[f"profile_{key}"] * w, n_welcomed * w
+            )
 
         n_members = sums["members"]
         out["solidarity_members_social"] = zv(n_members * w)
@@ -451,14 +474,19 @@ class SolidaritySpace(Action):
         out["solidarity_basket_fill"] = 100 * _ratio(
             rec.flows["basket_supplied"], rec.flows["basket_demand"]
         )
-        out["solidarity_member_arrears"] = _ratio(sums["member_arrears"], n_members)
+        out["solidarity_member_arrears"] = _ratio(sums["member_arrears"] * w, n_members * w)
         out["solidarity_comparable_arrears"] = _ratio(
-            sums["comparable_arrears"], sums["comparable"]
+            sums["comparable_arrears"] * w, sums["comparable"] * w
         )
-        out["solidarity_member_energy_arrears"] = _ratio(sums["member_energy_arrears"], n_members)
+        out["solidarity_member_energy_arrears"] = _ratio(
+            sums["member_energy_arrears"] * w, n_members * w
+        )
 
-        out["solidarity_members_total"] = zv(sums["ever_member"] * w)
-        out["solidarity_supported_total"] = zv(sums["ever_supported"] * w)
+        ever_member = sums["ever_member"] + rec.departed["ever_member"]
+        out["solidarity_members_total"] = zv(ever_member * w)
+        out["solidarity_supported_total"] = zv(
+            (sums["ever_supported"] + rec.departed["ever_supported"]) * w
+        )
         supported = sums["supported"]
         out["solidarity_supported"] = zv(supported * w)
         places = np.zeros(model.n_zones)
@@ -467,7 +495,7 @@ class SolidaritySpace(Action):
         out["solidarity_support_waiting"] = zv(sums["support_waiting"] * w)
 
         spent = sum(rec.since_start(f"funding_{key}") for key in FUNDERS)
-        out["solidarity_cost_per_member"] = _ratio(spent, sums["ever_member"] * w)
+        out["solidarity_cost_per_member"] = _ratio(spent, ever_member * w)
         out["solidarity_cost_per_project"] = _ratio(spent, rec.since_start("projects_achieved"))
         return {indicator.name: out[indicator.name] for indicator in self.outputs}
 

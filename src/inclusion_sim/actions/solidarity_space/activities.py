@@ -33,7 +33,6 @@ import mesa
 import numpy as np
 
 from ...checks import COUNT, Flag
-from ...codes import CHILD
 from ...declarations import Levers, lever
 from ...territory.figures import figure
 from ..energy_poverty.ranges import draw as draw_in_range
@@ -130,7 +129,7 @@ class Activities(mesa.Agent):
         year = model.calendar_month[0]
         for zone, site in self.sites.items():
             rows = model.person_slices[zone]
-            adult = persons["activity"][rows] != CHILD  # the zone's persons, from rows.start
+            adult = persons["present"][rows] & (persons["age"][rows] >= 18)  # from rows.start
             weight = np.where(
                 difficulty[persons["household"][rows]], p["solidarity_space.difficulty_odds"], 1.0
             )
@@ -238,7 +237,17 @@ class Support(mesa.Agent):
         """SimPy process: the social worker's referral case, then the waiting list."""
         rec, env = self.records, self.model.env
         zone, referred = rec.person_zone[person], env.now
+        generation = self.model.population.persons["generation"]
+        referred_generation = generation[person]
         rec.support_waiting[person] = True
         rec.count("support_referrals", zone)
         yield env.process(self.model.social_centres[zone].case_work())
-        self.waiting[zone].append((person, referred))
+        if generation[person] == referred_generation:  # not if the person left
+            self.waiting[zone].append((person, referred))
+
+    def forget(self, persons: set[int]) -> None:
+        """Persons who left the territory leave the waiting lists."""
+        for queue in self.waiting.values():
+            kept = [(p, day) for p, day in queue if p not in persons]
+            queue.clear()
+            queue.extend(kept)

@@ -62,10 +62,12 @@ class CommitteeLevers(Levers):
 
 def reste_a_vivre(model, idx=slice(None)) -> np.ndarray:
     """EUR per consumption unit and day left after rent and the year's energy bill (at normal
-    comfort and this month's prices, a twelfth a month)."""
+    comfort and this month's prices, a twelfth a month); infinite for a vacant dwelling, which
+    no rule admits."""
     households = model.population.households
     left = households["income"][idx] - households["rent"][idx] - model.annual_energy_cost(idx) / 12
-    return left / households["cu"][idx] / DAYS_PER_MONTH
+    rav = left / households["cu"][idx] / DAYS_PER_MONTH
+    return np.where(households["occupied"][idx], rav, np.inf)
 
 
 class AdmissionCommittee(mesa.Agent):
@@ -76,7 +78,7 @@ class AdmissionCommittee(mesa.Agent):
         self.records, self.zone, self.grocery = records, zone, grocery
         self.threshold, self.interval = levers.admission_threshold, levers.committee_interval_days
         real = levers.committee_capacity
-        self.capacity = scaled_capacity(real / records.weight).servers  # agents per sitting
+        self.capacity = scaled_capacity(real / records.zone_weight[zone]).servers  # agents
         self.max_wait = max_wait  # days
         self.files: deque[tuple[int, float]] = deque()  # (household, referral day)
         self.approved: deque[tuple[int, float]] = deque()
@@ -84,6 +86,13 @@ class AdmissionCommittee(mesa.Agent):
 
     def receive(self, household: int, referred_day: float) -> None:
         self.files.append((household, referred_day))
+
+    def forget(self, households: set[int]) -> None:
+        """Files of households that left the territory are closed without a decision."""
+        for queue in (self.files, self.approved):
+            kept = [(h, day) for h, day in queue if h not in households]
+            queue.clear()
+            queue.extend(kept)
 
     def _sittings(self):
         while True:

@@ -96,8 +96,12 @@ class Grocery(mesa.Agent):
         self.stream = rng  # the grocery's own child stream (mesa.Agent owns `rng`)
         self.sites = sites  # zone -> Site (accounts, places)
         self.projects = projects  # the project a new member defines
-        self.first_member = projects.first_member  # each household's registered adult
         self.members = np.zeros(model.n_zones, dtype=int)  # social members now, agents
+
+    @property
+    def first_member(self) -> np.ndarray:
+        """Each household's registered adult."""
+        return self.projects.first_member
 
     # --- places --------------------------------------------------------------------------------
     def places(self, zone: int) -> int:
@@ -148,7 +152,8 @@ class Grocery(mesa.Agent):
             rows = model.household_slices[zone]
             taken = np.count_nonzero(rec.solidarity_until[rows] >= 0)
             places = site.open_places("solidarity", "grocery")
-            free = ~eligible[rows] & ~rec.members[rows] & ~rec.pending[rows]
+            occupied = model.population.households["occupied"][rows]
+            free = occupied & ~eligible[rows] & ~rec.members[rows] & ~rec.pending[rows]
             candidates = np.flatnonzero(free & (rec.solidarity_until[rows] < 0)) + rows.start
             n = min(max(places - taken, 0), len(candidates))
             if n:
@@ -161,10 +166,11 @@ class Grocery(mesa.Agent):
         """Baskets for the month, from donations then purchases; the saving becomes next month's
         budget relief; the takings and purchases go through the site's accounts."""
         model, rec, p = self.model, self.records, self.params
-        hh, w = model.population.households, rec.weight
+        hh = model.population.households
         ratio, cost = self.levers.social_price_ratio, p["solidarity_space.purchase_cost_share"]
         relief = np.zeros_like(rec.relief)
         for zone, site in self.sites.items():
+            w = rec.zone_weight[zone]
             accounts = site.accounts
             solidarity = np.count_nonzero(rec.solidarity_members[model.household_slices[zone]])
             takings = solidarity * p["solidarity_space.solidarity_basket"] * w

@@ -32,10 +32,11 @@ class Projects:
 
     def __init__(self, model, records, params, rng: np.random.Generator):
         self.model, self.records, self.params, self.rng = model, records, params, rng
-        persons = model.population.persons
-        starts = np.searchsorted(persons["household"], np.arange(model.population.n_households + 1))
-        self.first_member = starts[:-1]  # the household's first adult registers
-        self._starts = starts
+
+    @property
+    def first_member(self) -> np.ndarray:
+        """Each household's registered adult: its reference person."""
+        return self.model.demography.reference_persons()
 
     def start(self, household: int, counted: bool = True) -> None:
         """The project a new member defines, drawn among those the household's situation calls
@@ -43,7 +44,8 @@ class Projects:
         tenant); a driving licence when none does. `counted`: a flow of the month."""
         population, rec = self.model.population, self.records
         hh, persons = population.households, population.persons
-        members = np.arange(self._starts[household], self._starts[household + 1])
+        first = self.model.first_slot[household]
+        members = np.arange(first, first + self.model.demography.capacity[household])
         unemployed = members[persons["activity"][members] == UNEMPLOYED]
         needs = [
             hh["arrears_rent"][household] + hh["arrears_energy"][household] > ARREARS_EPSILON,
@@ -72,9 +74,10 @@ class Projects:
             ARREARS_EPSILON
         )
 
-        job = kind == JOB
+        job = (kind == JOB) & (person >= 0)  # a job project whose person left stays open
         uplift = p["solidarity_space.job_finding_uplift"] * model.params["job_finding_rate"]
-        hired = job & (persons["activity"][person] == UNEMPLOYED) & (draw < uplift)
+        activity = np.where(person >= 0, persons["activity"][person], -1)
+        hired = job & (activity == UNEMPLOYED) & (draw < uplift)
         persons["activity"][person[hired]] = EMPLOYED  # the support's extra job finding
         persons["unemployment_months"][person[hired]] = 0
         done[job] = persons["activity"][person[job]] == EMPLOYED

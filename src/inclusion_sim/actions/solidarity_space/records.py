@@ -54,8 +54,8 @@ class Records:
 
     def __init__(self, model):
         population = model.population
-        n_households, n_persons = population.n_households, population.n_persons
-        self.weight, self.n_zones = population.weight, model.n_zones
+        n_households, n_persons = population.n_dwellings, population.n_slots
+        self.zone_weight, self.n_zones = population.zone_weight, model.n_zones
         self.zone = population.households["zone"]
         self.person_zone = self.zone[population.persons["household"]]
         # Households.
@@ -78,6 +78,14 @@ class Records:
         self.support_waiting = np.zeros(n_persons, dtype=bool)
         self.ever_supported = np.zeros(n_persons, dtype=bool)
         self.seen_year = np.full((len(WELCOMED), n_persons), -1, dtype=np.int16)
+        # What households and persons who left the territory leave counted, per zone (agents):
+        # members and supported persons ever, and this year's welcomed ones by activity.
+        self.departed = {
+            "ever_member": np.zeros(self.n_zones),
+            "ever_supported": np.zeros(self.n_zones),
+        }
+        self.departed_seen = np.zeros((len(WELCOMED) + 1, self.n_zones))  # row -1: any activity
+        self.departed_year = model.calendar_month[0]
         # Monthly flows per zone (weighted: real households, persons or EUR).
         self.flows = {name: np.zeros(self.n_zones) for name in FLOWS}
         self.totals = {name: np.zeros(self.n_zones) for name in FLOWS}  # before this month
@@ -109,8 +117,8 @@ class Records:
         return self.flows[name] + sum(month[name] for month in self.history)
 
     def count(self, name: str, zone: int, amount: float = 1.0) -> None:
-        """Add `amount` agents' worth (times the weight: real units) to a zone's flow."""
-        self.flows[name][zone] += amount * self.weight
+        """Add `amount` agents' worth (times the zone's weight: real units) to a zone's flow."""
+        self.flows[name][zone] += amount * self.zone_weight[zone]
 
     def add(self, name: str, zone: int, euros: float) -> None:
         """Add real euros (already weighted) to a zone's flow."""
@@ -119,3 +127,38 @@ class Records:
     def welcome(self, activity: int, persons: np.ndarray, year: int) -> None:
         """Mark persons as welcomed in an activity this calendar year."""
         self.seen_year[activity, persons] = year
+
+    def forget(self, households: np.ndarray, persons: np.ndarray, year: int) -> None:
+        """Households and persons who left the territory: their places are free again, what they
+        were (members, supported, welcomed this year) stays counted in their zone."""
+        zone, person_zone = self.zone[households], self.person_zone[persons]
+        np.add.at(self.departed["ever_member"], zone, self.ever_member[households])
+        np.add.at(self.departed["ever_supported"], person_zone, self.ever_supported[persons])
+        if year != self.departed_year:
+            self.departed_seen[:] = 0.0
+            self.departed_year = year
+        seen = self.seen_year[:, persons] == year
+        for a in range(len(WELCOMED)):
+            np.add.at(self.departed_seen[a], person_zone, seen[a])
+        np.add.at(self.departed_seen[-1], person_zone, seen.any(axis=0))
+        self.project_person[np.isin(self.project_person, persons)] = -1  # its person left
+        for values, empty in (
+            (self.member_since, -1),
+            (self.member_until, -1),
+            (self.extensions, 0),
+            (self.ever_member, False),
+            (self.pending, False),
+            (self.last_decision, -10_000),
+            (self.project, NO_PROJECT),
+            (self.project_person, -1),
+            (self.achieved, False),
+            (self.energy_poor_at_admission, False),
+            (self.solidarity_until, -1),
+            (self.relief, 0.0),
+            (self.repaired, False),
+        ):
+            values[households] = empty
+        self.in_activity[:, persons] = False
+        self.seen_year[:, persons] = -1
+        for values in (self.supported, self.support_waiting, self.ever_supported):
+            values[persons] = False

@@ -75,7 +75,10 @@ class Referrals:
         """SimPy process: the social worker's file, then the committee's queue."""
         rec, env = self.records, self.model.env
         zone, referred = rec.zone[household], env.now
+        generation = self.model.population.households["generation"]
+        referred_generation = generation[household]
         rec.pending[household] = True
         rec.count("referrals", zone)
         yield env.process(self.model.social_centres[zone].case_work())
-        self.committees[zone].receive(household, referred)
+        if generation[household] == referred_generation:  # not if the household left
+            self.committees[zone].receive(household, referred)

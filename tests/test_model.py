@@ -250,7 +250,7 @@ def test_entrants_leave_everyone_elses_labour_draws_unchanged():
 
 def test_arrears_start_in_their_seasonal_state_after_the_warm_up():
     # Without evictions and over-indebtedness files, arrears change nobody's life events.
-    quiet = {"eviction_rate": 0.0, "overindebtedness_filing_rate": 0.0}
+    quiet = {"eviction_rate": 0.0, "repossession_rate": 0.0, "overindebtedness_filing_rate": 0.0}
     january, july = run(months=0, parameters=quiet), run(months=0, start_month=7)
     debt_free = run(months=0, parameters=quiet | {"warmup_months": 0})
 

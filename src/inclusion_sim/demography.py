@@ -55,7 +55,9 @@ RETIREMENT_FROM, FULL_RATE_AGE = 60, 67  # no legal age below 60; all retired by
 UNION_AGES = (18, 64)  # lone adults who may form a union
 BOY_SHARE = 105 / 205  # INSEE: about 105 boys are born for 100 girls
 FLOWS = ("births", "deaths", "households_moved_in", "households_moved_out", "left_home",
-         "separations", "unions", "retirements", "evictions", "births_without_room")  # fmt: skip
+         "separations", "unions", "retirements", "evictions", "repossessions",
+         "births_without_room", "moves", "separation_moves", "households_dissolved")  # fmt: skip
+# (moves, separation_moves, households_dissolved: the causes of households_moved_out)
 
 
 def expected_vacancies(population, params) -> np.ndarray:
@@ -272,7 +274,7 @@ class Demography:
 
         aged = self._birthdays(month)
         moving = self.moving_rate()
-        self._vacate(np.flatnonzero(u_dwelling < moving), "households_moved_out")
+        self._vacate(np.flatnonzero(u_dwelling < moving), "households_moved_out", "moves")
 
         # Person events: exclusive intervals of each slot's uniform.
         retiring, rate = self._retirements(year, month)
@@ -305,7 +307,10 @@ class Demography:
         self._unite(uniting, (u_dwelling[uniting] - low[uniting]) / union[uniting])
         low = low + union
         evicted = np.flatnonzero((u_dwelling >= low) & (u_dwelling < low + self._eviction_rate()))
-        self._vacate(evicted[hh["occupied"][evicted]], "evictions")
+        evicted = evicted[hh["occupied"][evicted]]
+        tenant = hh["rent"][evicted] > 0
+        self._vacate(evicted[tenant], "evictions")
+        self._vacate(evicted[~tenant], "repossessions")
         mothers = events[mothers]
         mothers = mothers[persons["present"][mothers]]
         within = (u_person[mothers] - self.bounds[1, mothers]) / (
@@ -349,12 +354,15 @@ class Demography:
         persons["no_diploma"][adult] = persons["trait"][adult] < self.no_diploma_share[zone]
         return aged
 
-    def _vacate(self, rows: np.ndarray, flow: str) -> None:
-        """Households leave their dwellings `rows`, with every member."""
+    def _vacate(self, rows: np.ndarray, flow: str, cause: str | None = None) -> None:
+        """Households leave their dwellings `rows`, with every member (counted in `flow`, and
+        in `cause` if given)."""
         if len(rows) == 0:
             return
         model = self.model
         self._count(flow, rows)
+        if cause is not None:
+            self._count(cause, rows)
         slots = block_slots(model.first_slot[rows], self.capacity[rows])
         slots = slots[model.population.persons["present"][slots]]
         self._left[slots] = True
@@ -463,12 +471,21 @@ class Demography:
         return entrants
 
     def _eviction_rate(self) -> np.ndarray:
-        """Monthly probability that a tenant household owing more than
-        `eviction_arrears_months` months of rent is evicted (it leaves, with its debts)."""
+        """Monthly probability that a household loses its dwelling over its debts (it leaves,
+        with them): a tenant owing more than `eviction_arrears_months` months of rent is evicted
+        at `eviction_rate` a year; an owner repaying a loan who owes more than
+        `repossession_arrears_months` instalments has the home sold (repossession, or a sale
+        under an over-indebtedness procedure) at `repossession_rate` a year."""
         hh, p = self.model.population.households, self.model.params
-        owing = hh["occupied"] & (hh["rent"] > 0)
-        owing &= hh["arrears_rent"] > p["eviction_arrears_months"] * hh["rent"]
-        return np.where(owing, monthly(p["eviction_rate"]), 0.0)
+        occupied, owed = hh["occupied"], hh["arrears_rent"]
+        tenant = occupied & (hh["rent"] > 0) & (owed > p["eviction_arrears_months"] * hh["rent"])
+        owner = occupied & (hh["rent"] <= 0) & (hh["mortgage"] > 0)
+        owner &= owed > p["repossession_arrears_months"] * hh["mortgage"]
+        return np.where(
+            tenant,
+            monthly(p["eviction_rate"]),
+            np.where(owner, monthly(p["repossession_rate"]), 0.0),
+        )
 
     def _present_heads(self, row: int) -> np.ndarray:
         first = self.model.first_slot[row]
@@ -491,7 +508,7 @@ class Demography:
         adult = (present & (persons["age"][slots] >= ADULT)).astype(np.int64)
         adults = np.add.reduceat(adult, offsets)
         heads = np.add.reduceat((present & persons["head"][slots]).astype(np.int64), offsets)
-        self._vacate(rows[adults == 0], "households_moved_out")
+        self._vacate(rows[adults == 0], "households_moved_out", "households_dissolved")
         for row in rows[(adults > 0) & (heads == 0)]:
             block = np.arange(model.first_slot[row], model.first_slot[row] + self.capacity[row])
             block = block[persons["present"][block]]
@@ -508,7 +525,7 @@ class Demography:
             return
         self._count("separations", rows)
         moving = within < self.model.params["separated_move_share"]
-        self._vacate(rows[moving], "households_moved_out")
+        self._vacate(rows[moving], "households_moved_out", "separation_moves")
         rows = rows[~moving]
         persons = self.model.population.persons
         leaving = []

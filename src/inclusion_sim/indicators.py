@@ -30,6 +30,7 @@ DEMOGRAPHY_INDICATORS = (
     "left_home",
     "retirements",
     "evictions",
+    "repossessions",
 )
 ARREARS_EPSILON = 1.0  # EUR: rounding left by repayments is not a debt
 
@@ -163,6 +164,12 @@ CORE_INDICATORS: tuple[Indicator, ...] = (
                 "households",
                 "tenant households evicted for unpaid rent this month (they leave, with their "
                 "debts)",
+            ),
+            (
+                "repossessions",
+                "households",
+                "owner households whose home was sold over unpaid loan instalments this month "
+                "(they leave, with their debts)",
             ),
             (
                 "overindebtedness_files",

@@ -29,24 +29,25 @@ def clauses():
 def test_clause_indicators_from_the_table_are_those_of_the_contracts(clauses):
     """The trailing-year indicators as the former code computed them from the contract
     objects (Python loops over the last 12 months' contracts)."""
-    action, w = clauses.actions[0], clauses.population.weight
+    action, weights = clauses.actions[0], clauses.population.zone_weight
     since = clauses.steps - 12
     recent = [c for c in action.contracts if c.start > since]
     assert len(recent) > 50
     out = action.indicators()
     for z in range(2):
+        w = weights[z]  # real persons per agent of the zone
         mine = [c for c in recent if c.zone == z]
         hours = sum(c.position.hours for c in mine) * w
         assert out["clause_hours"][z] == pytest.approx(hours, rel=1e-12)
-        latest = {c.person: c for c in mine}
+        latest = {c.key: c for c in mine}  # a person: a slot and its occupant
         assert out["clause_persons_employed"][z] == pytest.approx(len(latest) * w)
         women = sum(c.woman for c in latest.values())
         assert out["clause_women_share"][z] == pytest.approx(100 * women / len(latest))
         months = np.mean([c.position.months for c in mine])
         assert out["clause_contract_months"][z] == pytest.approx(months)
-        ever = {c.person for c in action.contracts if c.zone == z}
+        ever = {c.key for c in action.contracts if c.zone == z}
         assert out["clause_persons_employed_total"][z] == pytest.approx(len(ever) * w)
-    unfilled = sum(h for s, h, _ in action.unfilled if s > since) * w
+    unfilled = sum(h for s, h, _ in action.unfilled if s > since)  # real hours
     assert out["clause_hours_unfilled"][-1] == pytest.approx(unfilled)
     working = action.workforce.months_left > 0
     assert np.array_equal(action.workforce.in_contract(), working)

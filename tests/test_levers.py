@@ -221,8 +221,8 @@ def test_household_and_person_views_are_built_only_when_asked_for():
     assert not any(isinstance(a, Household | Person) for a in model._all_agents)
     model.step()
     households = model.agents_by_type[Household]
-    assert len(households) == model.population.n_households
-    assert len(model.agents_by_type[Person]) == model.population.n_persons
+    assert len(households) == model.population.households["occupied"].sum()
+    assert len(model.agents_by_type[Person]) == model.population.persons["present"].sum()
     first = model.household_agents[0]
     assert first.income == model.population.households["income"][0]
     eager = InclusionModel(zones=["saint_fons"], scale=0.1, seed=1, agent_views=True)

@@ -83,10 +83,13 @@ def synthesize(
     if not np.all((scales > 0) & (scales <= 1)):
         raise InclusionSimError(f"scale must be in (0, 1], got {scale}")
     params = params or Parameters()
-    households = _households(marginals, scales, rng, params)
-    persons = _persons(households, marginals, rng, params)
-    income = _incomes(households, persons, marginals, rng, params)
-    _dwellings(households, persons, marginals, income, rng, params)
+    # One stream per stage: a parameter that changes how many numbers one stage draws leaves
+    # the draws of the others as they were (common random numbers in calibration).
+    stages = rng.spawn(4)
+    households = _households(marginals, scales, stages[0], params)
+    persons = _persons(households, marginals, stages[1], params)
+    income = _incomes(households, persons, marginals, stages[2], params)
+    _dwellings(households, persons, marginals, income, stages[3], params)
     return Population(households=households, persons=persons, zone_weight=1.0 / scales)
 
 
@@ -264,8 +267,8 @@ def _adult_status(persons, households, marginals, rng, params) -> None:
             persons["activity"][members] = np.repeat(status.ravel(), reps)
     unemployed = persons["activity"] == UNEMPLOYED
     # Durations of a stationary spell: geometric in the monthly job-finding rate.
-    durations = rng.geometric(params["job_finding_rate"], size=int(unemployed.sum())) - 1
-    persons["unemployment_months"][unemployed] = durations
+    durations = rng.geometric(params["job_finding_rate"], size=len(unemployed)) - 1
+    persons["unemployment_months"][unemployed] = durations[unemployed]
 
 
 def consumption_units(persons, n_households: int) -> np.ndarray:

@@ -43,7 +43,7 @@ name = "tiny_energy"
 seed = 3
 [territory]
 zones = ["saint_fons", "venissieux"]
-scale = 0.05
+scale = 0.25
 [horizon]
 months = 6
 [actions.energy_poverty]

@@ -200,8 +200,10 @@ def test_an_unknown_keyword_is_refused_with_a_suggestion():
 def test_a_flat_lever_enables_its_action_and_moves_its_outcome():
     plain = InclusionModel(**SMALL, rng=5)
     assert plain.actions == []
-    on = InclusionModel(**SMALL, rng=5, energy_poverty__fsl_budget=800000.0)
-    off = InclusionModel(**SMALL, rng=5, energy_poverty__fsl_budget=0.0)
+    # A quarter of the households: the FSL grants some every month whatever the seed.
+    enough = SMALL | {"scale": 0.25}
+    on = InclusionModel(**enough, rng=5, energy_poverty__fsl_budget=800000.0)
+    off = InclusionModel(**enough, rng=5, energy_poverty__fsl_budget=0.0)
     assert [a.name for a in on.actions] == ["energy_poverty"]
     grants = {
         name: run(m, 3).query("indicator == 'fsl_grants' and zone == 'Territory'")["value"].sum()

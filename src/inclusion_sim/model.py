@@ -315,11 +315,21 @@ class InclusionModel(mesa.Model):
         return np.maximum(gross - allowance, 0.0)
 
     def _warm_up(self) -> None:
-        """Settle the budgets of the `warmup_months` before the start, incomes held fixed, so that
-        arrears, supply cuts and the energy cheque start in their seasonal state rather than at
-        zero. It draws no random number."""
-        for back in range(self.params["warmup_months"], 0, -1):
+        """Live the `warmup_months` before the start: each month the labour market's flows (from
+        the `warm-up` stream), incomes, budgets and the suppliers. Arrears then start in their
+        seasonal state and carry the debts of past unemployment spells that households who
+        have found a job are still repaying: a warm-up with incomes held fixed gave only the
+        debts of households in deficit now, and the stock of households in arrears rose 16% over
+        the run's first four years (whole Metropolis, constant prices). The flows keep each
+        group's unemployment rate (7.9), so the start's statuses are another draw of the same
+        distribution. No demography: ages and households stay as synthesized. The run's own
+        streams are untouched."""
+        months = self.params["warmup_months"]
+        rng = self.stream("warm-up") if months else None
+        for back in range(months, 0, -1):
             year, month = calendar_month(self.start_year, self.start_month - back, 1)
+            self.labour.step(self.population.persons, rng)
+            self.update_incomes()
             self.settle_budgets(year, month)
             self.suppliers_act(year, month)
 

@@ -20,7 +20,8 @@ Each month, before the labour market moves:
    their age band moving in;
 5. women who head a household give birth at the fertility of their age and the calendar year;
 6. vacant dwellings are let, one in `vacancy_months` a month, each zone up to its households at
-   the start, to households drawn like the zone's (`newcomers.py`).
+   the start grown at `household_growth_rate` (the census's trend), to households drawn like
+   the zone's (`newcomers.py`).
 
 Random numbers: one uniform per person slot and one per dwelling each month, from the
 `demography` stream, drawn whatever the state; each event a slot (a dwelling) may have owns an
@@ -60,10 +61,12 @@ FLOWS = ("births", "deaths", "households_moved_in", "households_moved_out", "lef
 # (moves, separation_moves, households_dissolved: the causes of households_moved_out)
 
 
-def expected_vacancies(population, params) -> np.ndarray:
+def expected_vacancies(population, params, months: int) -> np.ndarray:
     """Vacant dwellings each zone needs (per zone of the synthetic population): the dwellings
-    its households leave in `vacancy_months` at the start's moving rates, plus 1% headroom so that
-    a month of many departures still finds room."""
+    its households leave in `vacancy_months` at the start's moving rates, the dwellings its
+    households grow into over `months` (`household_growth_rate`), plus 1% headroom so that a
+    month of many departures still finds room. Past the horizon the growth may run out of
+    dwellings; zones then stop growing."""
     tables = load_tables()
     hh, persons = population.households, population.persons
     head_age = persons["age"][np.r_[0, np.cumsum(hh["size"])][:-1]]
@@ -79,7 +82,8 @@ def expected_vacancies(population, params) -> np.ndarray:
         minlength=len(population.zone_weight),
     )
     households = np.bincount(hh["zone"], minlength=len(population.zone_weight))
-    return np.ceil(leaving + 0.01 * households).astype(np.int64) + 1
+    growth = (1 + params["household_growth_rate"]) ** (max(months, 0) / 12) - 1
+    return np.ceil(leaving + (max(growth, 0.0) + 0.01) * households).astype(np.int64) + 1
 
 
 @dataclass
@@ -112,6 +116,7 @@ class Demography:
         self._update_households(np.flatnonzero(hh["occupied"]), adjust=False)
         self.no_diploma_share = np.array([m.no_diploma_share for m in model.marginals])
         self.stock = np.bincount(hh["zone"][hh["occupied"]], minlength=model.n_zones)
+        self.growth_rate = p["household_growth_rate"]
         self.mobility_norm = self._mobility_norm()
         # Monthly probabilities looked up by age (and sex, tenure), computed once.
         self.monthly_death = monthly(self.tables.death)
@@ -184,6 +189,13 @@ class Demography:
         hh, persons = self.model.population.households, self.model.population.persons
         head_age = persons["age"][self.reference_persons()]
         return hh["occupied"] & (head_age >= UNION_AGES[0]) & (head_age <= UNION_AGES[1])
+
+    def households_target(self) -> np.ndarray:
+        """Households each zone lets its vacant dwellings up to this month: its households at
+        the start, growing at `household_growth_rate` a year (the census's trend: households
+        form faster than the population grows, as they get smaller)."""
+        growth = (1 + self.growth_rate) ** (self.model.steps / 12)
+        return np.round(self.stock * growth).astype(np.int64)
 
     # --- rates --------------------------------------------------------------------------------
     def reference_persons(self) -> np.ndarray:
@@ -597,14 +609,15 @@ class Demography:
 
     def _let(self, vacant: np.ndarray, u: np.ndarray) -> np.ndarray:
         """Dwellings vacant at the start of the month are let with probability `fill_rate`,
-        the lowest uniforms first, each zone up to its households at the start; returns the
-        mask of dwellings let."""
+        the lowest uniforms first, each zone up to its `households_target`; returns the mask of
+        dwellings let."""
         model = self.model
         hh = model.population.households
         candidates = np.flatnonzero(vacant & (u < self.fill_rate))
         candidates = candidates[np.argsort(u[candidates], kind="stable")]
         zone = hh["zone"][candidates]
-        room = self.stock - np.bincount(hh["zone"][hh["occupied"]], minlength=model.n_zones)
+        occupied = np.bincount(hh["zone"][hh["occupied"]], minlength=model.n_zones)
+        room = self.households_target() - occupied
         rank = np.zeros(len(candidates), dtype=np.int64)
         for code in range(model.n_zones):
             mine = zone == code

@@ -4,6 +4,7 @@ let within each zone's stock, actions forget who left, and indicators weigh each
 scale. The last tests cover the whole 120-month horizon of the no-action baseline (issue 11)."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from inclusion_sim import InclusionModel
@@ -160,6 +161,16 @@ def test_the_same_seed_gives_the_same_population_and_another_seed_differs():
     assert not np.array_equal(
         runs[0].population.persons["present"], runs[2].population.persons["present"]
     )
+
+
+def test_a_runs_first_months_do_not_depend_on_its_horizon():
+    """The vacant dwellings are laid out for ten years of growth whatever the horizon."""
+    short = InclusionModel(zones=["venissieux"], scale=0.1, rng=3, months=3)
+    long = InclusionModel(zones=["venissieux"], scale=0.1, rng=3, months=240)
+    for _ in range(3):
+        short.step()
+        long.step()
+    pd.testing.assert_frame_equal(short.results(), long.results())
 
 
 def test_vacant_dwellings_are_let_within_each_zones_stock_and_households_are_weighed():

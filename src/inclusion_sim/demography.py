@@ -55,18 +55,20 @@ ADULT, CU_OLDER = 18, 14  # OECD-modified scale: 0.5 a person from 14, 0.3 under
 RETIREMENT_FROM, FULL_RATE_AGE = 60, 67  # no legal age below 60; all retired by the full rate
 UNION_AGES = (18, 64)  # lone adults who may form a union
 BOY_SHARE = 105 / 205  # INSEE: about 105 boys are born for 100 girls
+GROWTH_MONTHS = 120  # the vacant dwellings are laid out for ten years of household growth
 FLOWS = ("births", "deaths", "households_moved_in", "households_moved_out", "left_home",
          "separations", "unions", "retirements", "evictions", "repossessions",
          "births_without_room", "moves", "separation_moves", "households_dissolved")  # fmt: skip
 # (moves, separation_moves, households_dissolved: the causes of households_moved_out)
 
 
-def expected_vacancies(population, params, months: int) -> np.ndarray:
+def expected_vacancies(population, params) -> np.ndarray:
     """Vacant dwellings each zone needs (per zone of the synthetic population): the dwellings
     its households leave in `vacancy_months` at the start's moving rates, the dwellings its
-    households grow into over `months` (`household_growth_rate`), plus 1% headroom so that a
-    month of many departures still finds room. Past the horizon the growth may run out of
-    dwellings; zones then stop growing."""
+    households grow into over `GROWTH_MONTHS` (`household_growth_rate`), plus 1% headroom so
+    that a month of many departures still finds room. The same whatever the run's horizon, so a
+    run's first months do not depend on it; past ten years a zone may run out of dwellings and
+    stop growing."""
     tables = load_tables()
     hh, persons = population.households, population.persons
     head_age = persons["age"][np.r_[0, np.cumsum(hh["size"])][:-1]]
@@ -82,7 +84,7 @@ def expected_vacancies(population, params, months: int) -> np.ndarray:
         minlength=len(population.zone_weight),
     )
     households = np.bincount(hh["zone"], minlength=len(population.zone_weight))
-    growth = (1 + params["household_growth_rate"]) ** (max(months, 0) / 12) - 1
+    growth = (1 + params["household_growth_rate"]) ** (GROWTH_MONTHS / 12) - 1
     return np.ceil(leaving + (max(growth, 0.0) + 0.01) * households).astype(np.int64) + 1
 
 

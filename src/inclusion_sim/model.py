@@ -126,7 +126,7 @@ class InclusionModel(mesa.Model):
         # Dwellings, some vacant, each with a block of person slots (territory/layout.py).
         self.population = lay_out(
             synthetic,
-            expected_vacancies(synthetic, self.params, self.months),
+            expected_vacancies(synthetic, self.params),
             self.params["spare_person_slots"],
             self.stream("layout"),
         )

@@ -106,7 +106,8 @@ VACANT = {
 
 
 def vacate_households(households: dict[str, np.ndarray], rows) -> None:
-    """Empty dwellings `rows`: no occupant, nothing owed (the household left with its debts)."""
+    """Empty dwellings `rows`: no occupant, nothing owed (the household left with its debts),
+    the dwelling's own energy need (the household's habits left with it)."""
     households["occupied"][rows] = False
     for key, value in VACANT.items():
         households[key][rows] = value
@@ -127,6 +128,7 @@ def vacate_households(households: dict[str, np.ndarray], rows) -> None:
             households[key][rows] = 0
     if "heating_kept" in households:
         households["heating_kept"][rows] = 1.0
+    households["annual_kwh"][rows] = households["dwelling_kwh"][rows]  # habits leave too
 
 
 def vacate_slots(persons: dict[str, np.ndarray], slots) -> None:

@@ -66,10 +66,11 @@ def test_optimiser_recovers_the_truth_with_common_random_numbers():
 def test_abc_smc_posterior_concentrates_on_the_truth(tmp_path, monkeypatch):
     """Each run has its own seed, so the targets (mean of 3 runs at the truth) carry noise of
     about 4% per run at this scale, hence a 4% tolerance. Tolerance of the test: the posterior
-    mean within 15% of each prior range, the posterior sd below 65% of the prior's (60% before
-    the open population: households moving in and out make the RSA count noisier, 3.7% per run
-    instead of 2.1%, so it pins odds_inactive_poor down less); rerunning on the same store
-    simulates nothing and gives the same result."""
+    mean within 15% of each prior range, the posterior sd below 75% of the prior's (60% on the
+    closed population: households moving in and out make the RSA count noisier, 3.7% per run
+    instead of 2.1%, and the warm-up's labour flows mix the synthesized statuses, so the targets
+    pin odds_inactive_poor down less: 70% of its prior's sd, at scale 0.05 as at 0.1);
+    rerunning on the same store simulates nothing and gives the same result."""
     targets = synthetic_targets(11, 12, 13, tolerance=0.04)
     store_path = tmp_path / "abc.sqlite"
     history = abc_smc(
@@ -89,7 +90,7 @@ def test_abc_smc_posterior_concentrates_on_the_truth(tmp_path, monkeypatch):
     assert max(relative_error(mean).values()) < 0.15
     sd = np.sqrt(final.weights @ (final.values - final.weights @ final.values) ** 2)
     prior_sd = np.array([(p.high - p.low) / np.sqrt(12) for p in PRIORS])
-    assert np.all(sd < 0.65 * prior_sd)
+    assert np.all(sd < 0.75 * prior_sd)
 
     def no_simulation(args):
         raise AssertionError("a resumed run must find every evaluation in the store")

@@ -11,8 +11,9 @@ import pytest
 
 from inclusion_sim import InclusionModel, figure, load_scenario, simulate
 from inclusion_sim.actions.community import Community
-from inclusion_sim.actions.community.landlord import agency_names
+from inclusion_sim.actions.community.landlord import agency_names, lmh_share
 from inclusion_sim.actions.community.training import LINE
+from inclusion_sim.codes import SOCIAL
 
 ROOT = Path(__file__).resolve().parents[1]
 METRO = ["saint_fons", "venissieux", "bron", "rest"]
@@ -68,8 +69,17 @@ def test_lmh_manages_its_share_of_the_social_stock():
     model = run(months=0, scale=0.1, community={})
     landlord = community(model).landlord
     hh = model.population.households
-    tenants = (landlord.tenants & hh["occupied"]) @ model.population.household_weight()
-    assert tenants == pytest.approx(figure("lyon_metropole_habitat.units_managed"), rel=0.03)
+    weight = model.population.household_weight()
+    tenants = (landlord.tenants & hh["occupied"]) @ weight
+    # Each occupied social dwelling is LMH's with its share: the expected stock is the figure,
+    # the drawn one within sampling error (a binomial count of agents, each its zone's weight).
+    social = (hh["tenure"] == SOCIAL) & hh["occupied"]
+    share = lmh_share()
+    assert share * (social @ weight) == pytest.approx(
+        figure("lyon_metropole_habitat.units_managed"), rel=0.03
+    )
+    sd = np.sqrt(share * (1 - share) * (social @ weight**2))
+    assert abs(tenants - share * (social @ weight)) < 4 * sd
     zone = model.population.households["zone"]
     for agency in landlord.agencies:
         rows = np.concatenate(agency.residences)

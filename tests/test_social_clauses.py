@@ -243,7 +243,10 @@ def test_deadweight_is_what_the_same_persons_do_without_clauses():
     clauses = run_with(NO_LASTING_EFFECT, months)
     plain = run_with(NO_LASTING_EFFECT, months, action=False)
     workforce = clauses.actions[0].workforce
-    hired = workforce.first_hire >= 0
+    # The same persons: slots whose occupant is the same in both runs (the clauses' pay changes
+    # budgets, so an eviction or a move may differ between them).
+    same = plain.population.persons["generation"] == clauses.population.persons["generation"]
+    hired = (workforce.first_hire >= 0) & same
     searching = np.flatnonzero(hired & workforce.was_searching)
     inactive = np.flatnonzero(hired & ~workforce.was_searching)
     assert len(searching) > 300 and len(inactive) > 50
@@ -262,8 +265,7 @@ def test_deadweight_is_what_the_same_persons_do_without_clauses():
     expected = workforce.shadow(inactive, clauses.steps)
     working = without[inactive] == EMPLOYED
     assert not np.any(working[expected == 0])
-    entrants = expected > 0
-    assert entrants.sum() > 10
+    assert np.count_nonzero(expected > 0) >= 5
     noise = np.sqrt((expected * (1 - expected)).sum())
     assert abs(expected.sum() - working.sum()) < 4 * noise + 1
 

@@ -282,10 +282,9 @@ def test_effort_change_at_follow_up_leaves_out_households_without_income():
     rec.income_at_visit[first] = 0.0
     while model.steps <= rec.visit_month[first] + 12:
         model.step()
-    assert (
-        rec.last_year("soliha_followups").sum()
-        == rec.last_year("soliha_effort_followups").sum() + rec.weight
-    )
+    assert rec.last_year("soliha_followups").sum() == rec.last_year(
+        "soliha_effort_followups"
+    ).sum() + rec.weight(first)
     assert np.all(np.isfinite(action(model).indicators()["soliha_effort_change"]))
 
 

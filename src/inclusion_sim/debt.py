@@ -36,7 +36,8 @@ class OverIndebtedness:
 
     def month(self, surplus: np.ndarray) -> None:
         """Files of the month and what the commission writes off; `surplus` is each household's
-        income left after its floor, housing and energy this month (EUR, >= 0)."""
+        income left after its floor (without temporary relief in kind), housing and energy this
+        month (EUR, >= 0)."""
         hh, p = self.model.population.households, self.model.params
         u = self.rng.random(len(hh["zone"]))
         debt = hh["arrears_rent"] + hh["arrears_energy"]

@@ -150,7 +150,7 @@ class InclusionModel(mesa.Model):
             "cheque_spent": np.zeros(n),  # EUR of cheque credit that paid bills
             # the document's energy-poverty test, set when the month's indicators are collected
             "energy_poor_document": np.zeros(n, dtype=bool),
-            "surplus": np.zeros(n),  # EUR of income left after floor, housing and energy
+            "surplus": np.zeros(n),  # EUR of lasting income left after floor, housing and energy
         }
         self.household_slices, self.person_slices = self.population.zone_slices(self.n_zones)
         # The first person slot of each dwelling's block (blocks are contiguous, in row order).
@@ -266,7 +266,10 @@ class InclusionModel(mesa.Model):
             hh["arrears_energy"],
             p["arrears_repayment_share"],
         )
-        self.month["surplus"] = np.maximum(hh["income"] - floor - housing - energy, 0.0)
+        # The commission judges what a household can repay on its lasting resources: temporary
+        # relief in kind (a grocery place of a few months) is not a repayment capacity.
+        lasting_floor = p["living_floor"] * hh["cu"]
+        self.month["surplus"] = np.maximum(hh["income"] - lasting_floor - housing - energy, 0.0)
         self.month["comfort_deficit"] = np.where(occupied, heat_need * (1 - hh["heating_kept"]), 0)
         self.month["cheque_spent"] = spent
 

@@ -41,6 +41,7 @@ from tqdm import tqdm
 from . import catalogue
 from .errors import InclusionSimError
 from .files import prepare_folder, writer_lock
+from .parameters import Parameters
 from .preflight import check_run, zone_agents
 from .scenario import Samples, Scenario, folder_name, load_scenario
 from .simulation import run_model
@@ -227,9 +228,9 @@ def _warm_context() -> multiprocessing.context.BaseContext:
 
 
 def estimated_seconds(scenario: Scenario) -> float:
-    """A run's rough duration (the warm-up year counted as months)."""
+    """A run's rough duration (the warm-up's months counted as simulated months)."""
     agents = sum(households + persons for households, persons in zone_agents(scenario).values())
-    months = scenario.months + 12
+    months = scenario.months + Parameters(scenario.parameters)["warmup_months"]
     return RUN_SECONDS + months * (MONTH_SECONDS + agents / AGENT_MONTHS_PER_SECOND)
 
 

@@ -19,6 +19,7 @@ from inclusion_sim.calibration.identification import (
     SCREENED_OUT,
     fitted_names,
     identification,
+    null_width_ratio,
 )
 from inclusion_sim.calibration.optimise import optimise
 from inclusion_sim.calibration.priors import load_priors
@@ -167,6 +168,27 @@ def test_identification_tells_fitted_parameters_from_priors():
     assert table.loc["surface_base", "posterior_median"] == pytest.approx(27.5, abs=0.3)
     assert list(table["status"]) == [FITTED, NOT_INFORMED, SCREENED_OUT, INPUT]
     assert fitted_names(table.reset_index()) == ["surface_base"]
+
+
+def test_weights_on_few_particles_do_not_make_an_uninformed_parameter_fitted():
+    """Four particles carry the weight: the uniform (uninformed) parameter's weighted interval
+    spans only them, under 0.75 of the prior, yet it stays a prior; the one the targets pin
+    down (+-0.02 around 0.5 on every particle) is still fitted."""
+    rng = np.random.default_rng(1)
+    priors = load_priors()
+    names = ["surface_base", "odds_inactive_poor"]
+    fitted = [priors[n] for n in names]
+    unit = np.column_stack([rng.uniform(0.48, 0.52, 60), [0.2, 0.35, 0.5, 0.65, *rng.random(56)]])
+    values = np.column_stack([p.ppf(unit[:, i]) for i, p in enumerate(fitted)])
+    weights = np.r_[np.full(4, 0.24), np.full(56, 0.04 / 56)]
+    final = Generation(3, 0.5, unit, values, weights, np.zeros(60), None, 120)
+    assert final.effective_size < 5
+    assert null_width_ratio(weights) < 0.75 < null_width_ratio(np.full(60, 1 / 60))
+    free, defaults = {n: priors[n] for n in names}, {n: 1.0 for n in names}
+    table = identification(free, fitted, final, None, defaults, 0.75)
+    table = table.set_index("parameter")
+    assert table.loc["odds_inactive_poor", "width_ratio"] < 0.75
+    assert list(table["status"]) == [FITTED, NOT_INFORMED]
 
 
 def test_diagonal_kernel_runs_with_fewer_particles_than_parameters():

@@ -2,10 +2,14 @@
 
 For every free parameter, the posterior's 90% interval width over the prior's, both measured in
 prior quantiles (so a log-uniform prior is judged on its log scale): about 1 means the targets
-did not narrow the prior, small values that they pinned the parameter down. A parameter is
-*fitted* when the ratio is below `max_ratio`; otherwise, or when screening found no target it
-moves, or when it is an input (an official statistic), it is reported as a prior and its fitted
-value is not written: it keeps its default.
+did not narrow the prior, small values that they pinned the parameter down. Weights alone
+narrow it too: with few particles carrying most of the weight (a small effective sample size),
+the weighted interval of a parameter no target depends on spans only those particles. So a
+parameter is *fitted* when its ratio is below `max_ratio` and below `null_width_ratio`, the ratio
+that the same weights give to uniform values no more than one time in twenty (about 0.9 for
+equal weights over 60 particles; lower as the weight concentrates); otherwise, or when
+screening found no target it moves, or when it is an input (an official statistic), it is
+reported as a prior and its fitted value is not written: it keeps its default.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ def identification(
     """One row per free parameter (inputs included): prior, default, the targets screening found
     it moves, posterior 5/50/95% and the width ratio (fitted ones), and its status."""
     position = {p.name: i for i, p in enumerate(fitted)}
+    threshold = min(max_ratio, null_width_ratio(final.weights))
     moved = _moved_targets(screening)
     rows = []
     for name, prior in free.items():
@@ -59,11 +64,23 @@ def identification(
                 posterior_p95=float(prior.ppf(high)),
                 width_ratio=(high - low) / PRIOR_WIDTH,
             )
-            row["status"] = FITTED if row["width_ratio"] < max_ratio else NOT_INFORMED
+            row["status"] = FITTED if row["width_ratio"] < threshold else NOT_INFORMED
         else:
             row["status"] = INPUT if not prior.fit else SCREENED_OUT
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def null_width_ratio(weights: np.ndarray, draws: int = 2000) -> float:
+    """The width ratio that `weights` give to values carrying no information (uniform draws)
+    in only one draw in twenty: narrower than this, the weights alone do not explain it."""
+    rng = np.random.default_rng(0)  # fixed: the same weights always give the same threshold
+    widths = []
+    for _ in range(draws):
+        unit = rng.random(len(weights))
+        low, high = (weighted_quantile(unit, weights, q) for q in (0.05, 0.95))
+        widths.append((high - low) / PRIOR_WIDTH)
+    return float(np.percentile(widths, 5))
 
 
 def _moved_targets(screening: pd.DataFrame | None) -> dict[str, list[str]]:

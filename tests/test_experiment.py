@@ -215,7 +215,7 @@ def test_a_pool_is_started_only_when_it_saves_its_start_up(tmp_path, monkeypatch
     """The rule of workers_worth_starting: (n - ceil(n / w)) x mean run time >= start-up."""
     monkeypatch.setattr(ex, "_forkserver_started", False)
     small = ex.plan_experiment([tiny("a"), tiny("b")], tmp_path / "small", replications=2)
-    assert ex.estimated_seconds(tiny("a")) < 0.2  # a thousand agents for 66 months (6 and the warm-up)
+    assert ex.estimated_seconds(tiny("a")) < 0.2  # 1,000 agents, 6 months + warm-up
     assert ex.workers_worth_starting(small, 2) == 1
     metropolis = parse_scenario(
         {"name": "m", "territory": {"scale": 1.0}, "horizon": {"months": 120}}, "m.toml"

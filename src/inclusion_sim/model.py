@@ -254,7 +254,8 @@ class InclusionModel(mesa.Model):
         hh["cold_home"] = occupied & self._heating_months[month - 1] & cold
 
         # A vacant dwelling has no budget: nothing is billed or owed.
-        floor = np.maximum(p["living_floor"] * hh["cu"] - hh["budget_relief"], 0.0)
+        lasting_floor = p["living_floor"] * hh["cu"]
+        floor = np.maximum(lasting_floor - hh["budget_relief"], 0.0)
         housing = np.where(occupied, np.maximum(housing_cost(hh) - hh["allowance"], 0.0), 0.0)
         energy = np.where(occupied, bill - spent, 0.0)
         hh["arrears_rent"], hh["arrears_energy"] = settle_month(
@@ -268,7 +269,6 @@ class InclusionModel(mesa.Model):
         )
         # The commission judges what a household can repay on its lasting resources: temporary
         # relief in kind (a grocery place of a few months) is not a repayment capacity.
-        lasting_floor = p["living_floor"] * hh["cu"]
         self.month["surplus"] = np.maximum(hh["income"] - lasting_floor - housing - energy, 0.0)
         self.month["comfort_deficit"] = np.where(occupied, heat_need * (1 - hh["heating_kept"]), 0)
         self.month["cheque_spent"] = spent

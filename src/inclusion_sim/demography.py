@@ -416,8 +416,10 @@ class Demography:
 
     def _retire(self, slots: np.ndarray) -> None:
         """Retirement: a worker's or job seeker's pension replaces part of the last wage (wages
-        rise with age, which synthetic wages do not: `late_career_wage_ratio`); an inactive
-        person's resources stay in the household's non-labour income."""
+        rise with age, which synthetic wages do not: `late_career_wage_ratio`), and no pension is
+        below the minimum old-age pension (ASPA: `aspa_single`, or half of `aspa_couple` for a
+        person with a partner), so an inactive person no longer reaches the legal age with no
+        income at all."""
         if len(slots) == 0:
             return
         hh, persons = self.model.population.households, self.model.population.persons
@@ -428,6 +430,8 @@ class Demography:
         p = self.model.params
         last_wage = p["late_career_wage_ratio"] * persons["wage"][slots]
         pension = np.where(active, p["pension_replacement_rate"] * last_wage, 0.0)
+        alone = hh["adults"][persons["household"][slots]] <= 1
+        pension = np.maximum(pension, np.where(alone, p["aspa_single"], p["aspa_couple"] / 2))
         persons["pension"][slots] += pension
         np.add.at(hh["other_income"], persons["household"][slots], pension)
         persons["activity"][slots] = RETIRED

@@ -45,9 +45,9 @@ def test_priors_file_overrides_and_loguniform(tmp_path):
     assert odds.distribution == "loguniform"
     assert odds.ppf(0.5) == pytest.approx(np.sqrt(odds.low * odds.high))
     wider = tmp_path / "priors.toml"
-    wider.write_text("[odds_poor_per_person]\nrange = [0.7, 1.35]\n", encoding="utf-8")
-    assert priors["odds_poor_per_person"].low == 1.0  # parameters.toml's range
-    assert load_priors(wider)["odds_poor_per_person"].low == 0.7
+    wider.write_text("[odds_poor_per_person]\nrange = [0.5, 1.35]\n", encoding="utf-8")
+    assert priors["odds_poor_per_person"].low == 0.7  # parameters.toml's range
+    assert load_priors(wider)["odds_poor_per_person"].low == 0.5
     x = np.linspace(odds.low, odds.high, 10001)
     assert np.trapezoid(odds.pdf(x), x) == pytest.approx(1, abs=1e-3)
     assert odds.pdf(odds.high * 1.01) == 0

@@ -265,7 +265,10 @@ def test_actions_forget_exactly_who_changed_occupant(monkeypatch):
 
 
 # --- the whole horizon (issue 11's first Done-when) -------------------------------------------
-CONSTANT_PRICES = {"price_series_last_year": 2017}  # energy prices held at 2017's
+# Energy prices held at 2017's and the energy cheque sent from 2017: the environment stands still
+# and only the population moves (the social tariffs the cheque replaced in 2018 are not modelled,
+# so with the cheque from 2018 the first year's arrears stand about 3% above every later year's).
+STILL = {"price_series_last_year": 2017, "cheque_first_year": 2017}
 SEEDS = (1, 2, 3)
 
 
@@ -279,7 +282,7 @@ def yearly_means(built, indicator):
 def horizon():
     """The no-action baseline of the whole Metropolis over 120 months at constant prices, three
     seeds (at scale 0.05 one run's ten-year drift varies by a few points from seed to seed)."""
-    return [model(months=120, scale=0.05, rng=seed, parameters=CONSTANT_PRICES) for seed in SEEDS]
+    return [model(months=120, scale=0.05, rng=seed, parameters=STILL) for seed in SEEDS]
 
 
 def drift(runs, indicator):
@@ -321,7 +324,5 @@ def test_with_the_minimum_pension_a_poverty_size_association_no_longer_drifts_po
     [1.0, 1.35]. With it, the same synthesis holds (+0.5%), so the drift came from inactive
     persons retiring with no income rather than from the association; the range can be widened
     again when the calibration is re-run."""
-    skewed = model(
-        months=120, scale=0.05, rng=1, parameters=CONSTANT_PRICES | {"odds_poor_per_person": 0.71}
-    )
+    skewed = model(months=120, scale=0.05, rng=1, parameters=STILL | {"odds_poor_per_person": 0.71})
     assert abs(drift([skewed], "poverty_rate")) < 0.05

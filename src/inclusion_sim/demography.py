@@ -42,9 +42,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .budget import labour_income
 from .codes import CHILD, EMPLOYED, INACTIVE, RETIRED, UNEMPLOYED
 from .demography_tables import MAX_AGE, load_tables, monthly
-from .budget import labour_income
 from .family import CHILD_UNTIL, YOUNG_UNTIL, household_benefits
 from .newcomers import Newcomers, block_slots
 from .territory.layout import vacate_households, vacate_slots

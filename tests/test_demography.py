@@ -9,7 +9,7 @@ import pytest
 
 from inclusion_sim import InclusionModel
 from inclusion_sim.actions import REGISTRY
-from inclusion_sim.codes import OWNER, PRIVATE_TENANT, RETIRED, SOCIAL
+from inclusion_sim.codes import EMPLOYED, OWNER, PRIVATE_TENANT, RETIRED, SOCIAL, UNEMPLOYED
 from inclusion_sim.demography import ADULT, Demography
 from inclusion_sim.demography_tables import MAX_AGE, load_tables, monthly
 
@@ -133,27 +133,52 @@ def test_households_move_out_at_the_rate_of_their_tenure(year_of_events):
     assert published[PRIVATE_TENANT] > published[SOCIAL] > published[OWNER]
 
 
-def test_no_one_retires_below_the_minimum_old_age_pension():
-    """Retiring persons (inactive ones included, who had no income of their own) get at least the
-    ASPA: the single rate alone, half the couple's rate with a partner; a worker's pension above
-    it is kept, and the household's income rises by exactly the pensions granted."""
+def test_the_minimum_old_age_pension_tops_the_household_up_to_its_means_test():
+    """Retiring persons (inactive ones included, who had no income of their own) bring their
+    household's resources up to the ASPA (the single rate for one adult, the couple's for two),
+    whatever else it has; a household already above it gets only the workers' own pensions, and
+    the household's income rises by exactly the pensions granted."""
     built = model(scale=0.05)
-    persons, hh = built.population.persons, built.population.households
+    persons, hh, p = built.population.persons, built.population.households, built.params
     adults = np.flatnonzero(persons["present"] & (persons["age"] >= 40))
     slots = adults[:400]
     rows = persons["household"][slots]
     other_before = hh["other_income"].copy()
     pension_before = persons["pension"][slots].copy()
+    active = np.isin(persons["activity"][slots], (EMPLOYED, UNEMPLOYED))
+    own = np.where(active, p["pension_replacement_rate"] * p["late_career_wage_ratio"]
+                   * persons["wage"][slots], 0.0)  # fmt: skip
     built.demography._retire(slots)
-    p = built.params
-    alone = hh["adults"][rows] <= 1
-    floor = np.where(alone, p["aspa_single"], p["aspa_couple"] / 2)
+    built.update_incomes()
     granted = persons["pension"][slots] - pension_before
-    assert np.all(granted >= floor - 1e-9)
+    ceiling = np.where(hh["adults"][rows] <= 1, p["aspa_single"], p["aspa_couple"])
     assert np.all(persons["activity"][slots] == RETIRED)
-    assert (granted > floor + 1).any()  # some workers' pensions exceed it
+    assert np.all(granted >= own - 1e-9)
+    assert np.all(hh["income"][rows] >= ceiling - 1e-6)
+    topped = granted > own + 1e-9
+    assert topped.any() and (~topped).any()
+    # Topped-up households end exactly at the ceiling; the others had enough without it.
+    np.testing.assert_allclose(hh["income"][rows][topped], ceiling[topped], rtol=1e-9)
     gained = np.bincount(rows, weights=granted, minlength=len(hh["zone"]))
     np.testing.assert_allclose(hh["other_income"] - other_before, gained, atol=1e-6)
+
+
+def test_at_the_start_persons_past_the_legal_age_have_retired_as_the_monthly_rule_would():
+    """The synthesis retires the over-65s only; at the start, the model retires those already past
+    their legal age with probability 1 - (1 - retirement_rate)^(months past + 1), all by 67, so
+    the first years do not retire a backlog."""
+    built = model(scale=0.2, rng=3)
+    persons = built.population.persons
+    present = persons["present"]
+    age = persons["age"]
+    not_retired = present & (persons["activity"] != RETIRED)
+    assert not np.any(not_retired & (age >= 67))
+    # Aged 62 to 66 (born 1950-1955, legal ages 60 to 62): mostly retired already, more so older.
+    retired_share = [np.mean(persons["activity"][present & (age == a)] == RETIRED)
+                     for a in (62, 64, 66)]  # fmt: skip
+    assert 0.3 < retired_share[0] < retired_share[1] < retired_share[2]
+    assert retired_share[2] > 0.95
+    assert not np.any(present & (age < 60) & (persons["activity"] == RETIRED))
 
 
 def test_children_reach_the_school_grades_every_september():

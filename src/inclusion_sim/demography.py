@@ -445,32 +445,33 @@ class Demography:
 
     def _retire(self, slots: np.ndarray) -> None:
         """Retirement: a worker's or job seeker's pension replaces part of the last wage (wages
-        rise with age, which synthetic wages do not: `late_career_wage_ratio`), and no pension is
-        below the minimum old-age pension (ASPA: `aspa_single`, or half of `aspa_couple` for a
-        person with a partner), so an inactive person no longer reaches the legal age with no
-        income at all."""
+        rise with age, which synthetic wages do not: `late_career_wage_ratio`). The minimum
+        old-age pension (ASPA) then tops the household's resources up to `aspa_single` (one
+        adult) or `aspa_couple` (two), shared among the members retiring this month: its means
+        test is the household's, so an inactive person retires with an income only when the
+        household has less than that."""
         if len(slots) == 0:
             return
-        hh, persons = self.model.population.households, self.model.population.persons
-        self._count("retirements", persons["household"][slots])
-        active = (persons["activity"][slots] == EMPLOYED) | (
-            persons["activity"][slots] == UNEMPLOYED
+        hh, persons, p = (
+            self.model.population.households,
+            self.model.population.persons,
+            self.model.params,
         )
-        p = self.model.params
-        last_wage = p["late_career_wage_ratio"] * persons["wage"][slots]
-        pension = np.where(active, p["pension_replacement_rate"] * last_wage, 0.0)
         household = persons["household"][slots]
-        earned = labour_income(
-            persons["activity"][slots],
-            persons["unemployment_months"][slots],
-            persons["wage"][slots],
-            p,
+        self._count("retirements", household)
+        activity, wage = persons["activity"][slots], persons["wage"][slots]
+        active = (activity == EMPLOYED) | (activity == UNEMPLOYED)
+        pension = np.where(
+            active, p["pension_replacement_rate"] * p["late_career_wage_ratio"] * wage, 0.0
         )
-        resources = hh["income"][household] - earned + pension
+        earned = labour_income(activity, persons["unemployment_months"][slots], wage, p)
+        n = len(hh["zone"])
+        change = np.bincount(household, weights=pension - earned, minlength=n)[household]
+        retiring = np.bincount(household, minlength=n)[household]
         ceiling = np.where(hh["adults"][household] <= 1, p["aspa_single"], p["aspa_couple"])
-        pension += np.maximum(ceiling - resources, 0.0)
+        pension += np.maximum(ceiling - hh["income"][household] - change, 0.0) / retiring
         persons["pension"][slots] += pension
-        np.add.at(hh["other_income"], persons["household"][slots], pension)
+        np.add.at(hh["other_income"], household, pension)
         persons["activity"][slots] = RETIRED
         persons["unemployment_months"][slots] = 0
 

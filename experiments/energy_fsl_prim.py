@@ -1,7 +1,10 @@
 """When does the FSL stop keeping households' energy supply on? Exploratory runs of the 2017
 energy-poverty baseline with EMA Workbench, then PRIM scenario discovery of the inputs under which
-the supply interventions (cuts and power reductions for unpaid bills) of the last year exceed the
-baseline's: the FSL exists "to avoid an interruption of energy supply" (3.4.1).
+the supply interventions (cuts and power reductions for unpaid bills) of the last year are in the
+runs' upper half: the FSL exists "to avoid an interruption of energy supply" (3.4.1). The cases
+are the runs above the median rather than above the calibrated baseline: the calibrated inputs
+sit at the low end of the explored ranges, so nearly every run exceeded it and PRIM had nothing to
+tell apart.
 
 Uncertainties: energy prices through `price_path_factor` (0.8 to 1.5 times the packaged price
 path from 2017: an exploration range, not a calibrated prior; the pilot_energy_prices_up scenario
@@ -96,18 +99,20 @@ def answer(args: argparse.Namespace) -> None:
     write_atomically(args.out / "experiments.csv", lambda p: table.to_csv(p, index=False))
 
     baseline = run(scenario, tuple(FACTORS), scenario.seed)[OUTCOME]
-    worse = outcomes[OUTCOME] > baseline
+    median = float(np.median(outcomes[OUTCOME]))
+    worse = outcomes[OUTCOME] > median
     print(
         f"\n{scenario.name}, {len(table)} runs: {OUTCOME} over the last year above the "
-        f"baseline's {baseline:,.0f} in {worse.sum()} runs"
+        f"calibrated baseline's {baseline:,.0f} in {(outcomes[OUTCOME] > baseline).sum()} runs, "
+        f"above the runs' median {median:,.0f} in {worse.sum()}"
     )
     if 0 < worse.sum() < len(worse):
         box = discover(inputs, worse)
         write_atomically(args.out / "prim_box.csv", lambda p: box.to_csv(p))
-        print("\nPRIM box of those runs (limits of the inputs it restricts):\n")
+        print("\nPRIM box of the runs above the median (limits of the inputs it restricts):\n")
         print(box.to_string())
     else:
-        print("PRIM needs runs on both sides of the baseline: try more scenarios")
+        print("PRIM needs runs on both sides of the median: try more scenarios")
     print(f"\nWrote {args.out}")
 
 

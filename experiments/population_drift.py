@@ -1,13 +1,14 @@
 """The no-action baseline over ten years: does the open population hold its rates?
 
 Runs the whole Metropolis with no action for 120 months from January 2017 (scale 0.05 by default,
-seeds 1, 2, 3), at constant 2017 energy prices (`price_series_last_year = 2017`, as
+seeds 1 to 10), with energy prices held at 2017's and the energy cheque sent from 2017 (as
 tests/test_demography.py does) and with the packaged price path, and prints each indicator's
 first-year and tenth-year mean on the Territory and the change, per seed and on average. The
 README's and docs/odd.md 7.29's tables come from it. Writes `drift.csv` to
 results/experiments/population_drift/.
 
-    .venv/bin/python experiments/population_drift.py [--scale 0.05] [--seeds 3] [--workers 2]
+    .venv/bin/python experiments/population_drift.py [--scale 0.05] [--seeds 10] [--workers 2]
+        [--living-floors 318 430]
 """
 
 from __future__ import annotations
@@ -45,10 +46,10 @@ PRICES = {
 }
 
 
-def one_run(job: tuple[str, int, float]) -> pd.DataFrame:
-    """Year 1's and year 10's Territory means of the shown indicators, one seed and price case."""
-    prices, seed, scale = job
-    model = InclusionModel(zones=ZONES, scale=scale, rng=seed, parameters=PRICES[prices])
+def one_run(job: tuple[str, dict, int, float]) -> pd.DataFrame:
+    """Year 1's and year 10's Territory means of the shown indicators, one seed and case."""
+    prices, parameters, seed, scale = job
+    model = InclusionModel(zones=ZONES, scale=scale, rng=seed, parameters=parameters)
     for _ in range(MONTHS):
         model.step()
     r = model.results()
@@ -63,10 +64,20 @@ def one_run(job: tuple[str, int, float]) -> pd.DataFrame:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=0.05)
-    parser.add_argument("--seeds", type=int, default=3, help="seeds 1, 2, ...")
+    parser.add_argument("--seeds", type=int, default=10, help="seeds 1, 2, ...")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument(
+        "--living-floors", type=float, nargs="*", default=[],
+        help="also run the still environment at these living floors (EUR per consumption unit)",
+    )  # fmt: skip
     args = parser.parse_args()
-    jobs = [(prices, seed, args.scale) for prices in PRICES for seed in range(1, args.seeds + 1)]
+    still = next(iter(PRICES))
+    cases = dict(PRICES) | {
+        f"{still}, living floor {floor:g}": PRICES[still] | {"living_floor": floor}
+        for floor in args.living_floors
+    }
+    jobs = [(name, parameters, seed, args.scale) for name, parameters in cases.items()
+            for seed in range(1, args.seeds + 1)]  # fmt: skip
     with ProcessPoolExecutor(args.workers) as pool:
         runs = pd.concat(pool.map(one_run, jobs), ignore_index=True)
     out = ROOT / "results" / "experiments" / "population_drift"

@@ -135,7 +135,7 @@ class Demography:
         self._person_rates(np.arange(n_slots))
         self.turnover = Turnover.none()
         self.flows = {name: np.zeros(model.n_zones) for name in FLOWS}
-        self._retire_inactive_past_legal_age()
+        self._retire_past_legal_age_at_start()
 
     # --- set-up -----------------------------------------------------------------------------
     def _mobility_norm(self) -> np.ndarray:
@@ -275,18 +275,16 @@ class Demography:
         full_rate = months >= FULL_RATE_AGE * 12
         return slots, np.where(full_rate, 1.0, self.model.params["retirement_rate"])
 
-    def _retire_inactive_past_legal_age(self) -> None:
-        """At the start: the census counts retirees among the inactive (the synthesis retires
-        the over-65s only), so an inactive person already past the legal retirement age has
-        retired as the monthly rule would have retired them, with probability
-        1 - (1 - `retirement_rate`)^(months past the legal age + 1), all by 67. Without it, the
-        inactive 62-64-year-olds start with no income and retire on the minimum pension during
-        the first years: households in arrears fell 7% over ten years. Workers and job seekers
-        keep the census's status. Its own stream: the run's draws are untouched."""
+    def _retire_past_legal_age_at_start(self) -> None:
+        """At the start, a person already past their legal retirement age (employed, unemployed
+        or inactive) has retired as the monthly rule would have retired them: with probability
+        1 - (1 - `retirement_rate`)^(months past the legal age + 1), surely from 67. The
+        synthesis retires the over-65s only (the census counts retirees among the inactive), so
+        without it the 62-64-year-olds retired during the first years, drawing the minimum
+        pension, and households in arrears fell 7% over ten years. Its own stream: the run's
+        draws are untouched."""
         year, month = self.model.calendar_month
         slots, months, past = self._past_legal_age(year, month)
-        inactive = self.model.population.persons["activity"][slots] <= INACTIVE
-        slots, months, past = slots[inactive], months[inactive], past[inactive]
         rate = self.model.params["retirement_rate"]
         retired = 1 - (1 - rate) ** (past + 1)
         retired[months >= FULL_RATE_AGE * 12] = 1.0

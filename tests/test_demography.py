@@ -166,14 +166,16 @@ def test_the_minimum_old_age_pension_tops_the_household_up_to_its_means_test():
 def test_at_the_start_persons_past_the_legal_age_have_retired_as_the_monthly_rule_would():
     """The synthesis retires the over-65s only; at the start, the model retires those already past
     their legal age with probability 1 - (1 - retirement_rate)^(months past + 1), all by 67, so
-    the first years do not retire a backlog."""
+    the first years do not retire a backlog. (The check of the shares is coarse: ODD 9.1 lists a
+    month's offset and the start month's birthdays, found in review, that it would not catch.)"""
     built = model(scale=0.2, rng=3)
     persons = built.population.persons
     present = persons["present"]
     age = persons["age"]
     not_retired = present & (persons["activity"] != RETIRED)
     assert not np.any(not_retired & (age >= 67))
-    # Aged 62 to 66 (born 1950-1955, legal ages 60 to 62): mostly retired already, more so older.
+    # Aged 62 to 66 (born 1950-1954, legal ages 60 to 61 years 7 months): mostly retired
+    # already, more so older.
     retired_share = [np.mean(persons["activity"][present & (age == a)] == RETIRED)
                      for a in (62, 64, 66)]  # fmt: skip
     assert 0.3 < retired_share[0] < retired_share[1] < retired_share[2]
@@ -310,10 +312,10 @@ def horizon():
     return [model(months=120, scale=0.05, rng=seed, parameters=STILL) for seed in SEEDS]
 
 
-def drift(runs, indicator):
-    """Mean over the runs of year 10's mean over year 1's, minus 1."""
-    return np.mean([yearly_means(run, indicator)[-1] / yearly_means(run, indicator)[0] - 1
-                    for run in runs])  # fmt: skip
+def drifts(runs, indicator):
+    """Each year's mean over year 1's, minus 1, averaged over the runs."""
+    return np.mean([yearly_means(run, indicator) / yearly_means(run, indicator)[0] - 1
+                    for run in runs], axis=0)  # fmt: skip
 
 
 def test_over_the_whole_horizon_the_population_moves(horizon):
@@ -335,20 +337,21 @@ def test_over_the_whole_horizon_the_population_moves(horizon):
     "indicator", ["poverty_rate", "unemployment_rate", "households_in_arrears"]
 )
 def test_over_the_whole_horizon_rates_hold_within_5_percent(horizon, indicator):
-    """Issue 11's first Done-when, on the mean of ten seeds with the shipped joint calibration
-    (experiments/population_drift.py, seeds 1-10: poverty +3.5%, unemployment -1.2%, arrears
-    -3.2%; one run's ten-year drift varies by about 4 points from seed to seed at scale 0.05, so
-    three seeds were not enough: arrears -5.4% over seeds 1-3). Arrears were +8.7% before the
+    """Issue 11's first Done-when, every year of the ten, on the mean of ten seeds with the
+    shipped joint calibration (experiments/population_drift.py, seeds 1-10, year 10: poverty
+    +3.5%, unemployment -1.2%, arrears -3.2%; one run's ten-year drift varies by about 4 points
+    from seed to seed at scale 0.05, so three seeds were not enough: arrears -5.4% over seeds
+    1-3). Arrears were +8.7% before the
     minimum old-age pension. The packaged price path raises them +17% (the energy prices of
     2022-2023), so the test holds prices, and the cheque, still."""
-    assert abs(drift(horizon, indicator)) < 0.05
+    assert np.all(np.abs(drifts(horizon, indicator)) < 0.05)
 
 
 def test_with_the_minimum_pension_a_poverty_size_association_no_longer_drifts_poverty(horizon):
     """Before the minimum old-age pension, `odds_poor_per_person` at 0.71 (large households less
     often poor) drifted poverty +5.4% in ten years (seed 1), which is why its range was cut to
-    [1.0, 1.35]. With it, the same synthesis holds (+0.5%), so the drift came from inactive
-    persons retiring with no income rather than from the association; the range can be widened
-    again when the calibration is re-run."""
+    [1.0, 1.35]. With the pension the same synthesis holds, so the drift came from inactive
+    persons retiring with no income rather than from the association: the range is [0.7, 1.35]
+    again, and the calibration fits 0.75."""
     skewed = model(months=120, scale=0.05, rng=1, parameters=STILL | {"odds_poor_per_person": 0.71})
-    assert abs(drift([skewed], "poverty_rate")) < 0.05
+    assert abs(drifts([skewed], "poverty_rate")[-1]) < 0.05

@@ -12,8 +12,9 @@ Each month, before the labour market moves:
    (the household they form is not followed: households like it are among the newcomers of 6);
    persons past the legal retirement age of their month of birth retire, `retirement_rate` a
    month and all by 67 (the age of the automatic full rate), a worker's or job seeker's pension
-   replacing `pension_replacement_rate` of the wage; a household left without an adult leaves
-   its dwelling;
+   replacing `pension_replacement_rate` of the wage and the minimum old-age pension topping the
+   household's resources up to its ceiling; a household left without an adult leaves its
+   dwelling;
 4. couples separate (`separation_rate`): one partner leaves (the man in a mixed couple), the
    children stay; lone adults aged 18-64 form a union at the rate that balances separations at
    the start (with and without dependents apart), a partner drawn like the zone's adults of
@@ -22,6 +23,9 @@ Each month, before the labour market moves:
 6. vacant dwellings are let, one in `vacancy_months` a month, each zone up to its households at
    the start grown at `household_growth_rate` (the census's trend), to households drawn like
    the zone's (`newcomers.py`).
+
+At set-up, persons already past their legal age have retired as the monthly rule would have
+retired them (the `retired at the start` stream).
 
 Random numbers: one uniform per person slot and one per dwelling each month, from the
 `demography` stream, drawn whatever the state; each event a slot (a dwelling) may have owns an

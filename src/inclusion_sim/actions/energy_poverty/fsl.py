@@ -86,7 +86,7 @@ class FslLevers(Levers):
         unit="factor",
         check=Number(0.0, 100.0),
         range=(0.0, 5.0),
-        source="1 = the calibrated take-up (parameter energy_poverty.take_up); an outreach "
+        source="1 = the take-up of parameter energy_poverty.take_up (its grid fit); an outreach "
         "campaign raises it; capped so the monthly probability stays <= 1",
         description="multiplier of the monthly probability that an indebted household applies",
     )

@@ -4,7 +4,8 @@ Runs renovation first with relocation switched off (8 replications by default) a
 the end of the horizon, the households lifted by completed works (energy-poor under ONPE's, or
 the document's, test at their need before the works and not now) and the works' subsidies and
 top-ups per household lifted, each with the mean over runs and its 90% confidence
-interval (Student t over replications). Writes `works_alone.png`.
+interval (Student t over replications), then the ratio of the means (the subsidies over all runs
+per household lifted over all runs). Writes `works_alone.png`.
 """
 
 import matplotlib
@@ -12,11 +13,13 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 from policy import answer  # noqa: E402
 from scipy import stats  # noqa: E402
 
 from inclusion_sim.store import Store  # noqa: E402
 
+WORKS_LINES = ("renovation aid", "renovation top-up")  # the ledger lines of the works' money
 SHOWN = [
     f"energy_{what}_by_works_{test}"
     for test in ("onpe", "document")
@@ -50,6 +53,17 @@ if __name__ == "__main__":  # worker processes import this file: run only once
         ax.scatter(np.zeros(len(values)) + 0.1, values, s=8, color="grey")
         ax.set_xticks([])
         ax.set_title(name.replace("_", " "), fontsize=9)
+    # The per-run ratios above weigh a run with one lifted household as much as one with fifty:
+    # the ratio of the means is what the subsidies buy over all runs.
+    spending = pd.read_csv(out / "spending.csv")
+    works = spending[spending["line"].isin(WORKS_LINES)]["mean"].sum()
+    print(
+        f"Works subsidies and top-ups, mean over runs: {works:,.0f} EUR; per household lifted "
+        "(ratio of the means):"
+    )
+    for test in ("onpe", "document"):
+        lifted = last[last["indicator"] == f"energy_households_lifted_by_works_{test}"]["value"]
+        print(f"  {test}: {works / lifted.mean():,.0f} EUR ({lifted.mean():,.1f} households)")
     fig.tight_layout()
     fig.savefig(out / "works_alone.png", dpi=120)
     print(f"Figure: {out / 'works_alone.png'}")

@@ -163,6 +163,18 @@ def test_the_minimum_old_age_pension_tops_the_household_up_to_its_means_test():
     np.testing.assert_allclose(hh["other_income"] - other_before, gained, atol=1e-6)
 
 
+def test_the_minimum_old_age_pension_lowers_households_in_arrears_paired():
+    """The ASPA exists so that retiring without a pension of one's own is not retiring with no
+    income: same seed, the second year with it has fewer households in arrears than with both
+    rates at 0 (whole Metropolis, scale 0.05: 3.52% against 3.67%)."""
+
+    def arrears(parameters):
+        built = model(months=24, scale=0.05, parameters=parameters)
+        return yearly_means(built, "households_in_arrears")[1]
+
+    assert arrears({}) < arrears({"aspa_single": 0.0, "aspa_couple": 0.0}) - 0.05
+
+
 def test_at_the_start_persons_past_the_legal_age_have_retired_as_the_monthly_rule_would():
     """The synthesis retires the over-65s only; at the start, the model retires those already past
     their legal age with probability 1 - (1 - retirement_rate)^(months past + 1), all by 67, so

@@ -454,11 +454,8 @@ class Demography:
         household has less than that."""
         if len(slots) == 0:
             return
-        hh, persons, p = (
-            self.model.population.households,
-            self.model.population.persons,
-            self.model.params,
-        )
+        hh, persons = self.model.population.households, self.model.population.persons
+        p = self.model.params
         household = persons["household"][slots]
         self._count("retirements", household)
         activity, wage = persons["activity"][slots], persons["wage"][slots]
@@ -467,9 +464,10 @@ class Demography:
             active, p["pension_replacement_rate"] * p["late_career_wage_ratio"] * wage, 0.0
         )
         earned = labour_income(activity, persons["unemployment_months"][slots], wage, p)
-        n = len(hh["zone"])
-        change = np.bincount(household, weights=pension - earned, minlength=n)[household]
-        retiring = np.bincount(household, minlength=n)[household]
+        # Per household among the few retiring this month (not over every dwelling: monthly).
+        _, member, retiring = np.unique(household, return_inverse=True, return_counts=True)
+        change = np.bincount(member, weights=pension - earned)[member]
+        retiring = retiring[member]
         ceiling = np.where(hh["adults"][household] <= 1, p["aspa_single"], p["aspa_couple"])
         pension += np.maximum(ceiling - hh["income"][household] - change, 0.0) / retiring
         persons["pension"][slots] += pension
